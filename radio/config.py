@@ -1,0 +1,85 @@
+"""The one settings object: `RADIO_*` environment variables over an optional TOML file over defaults.
+
+Settings are built once (by the CLI or the test) and passed down; nothing deep inside reads the
+environment, so tests can run several stations side by side in one process.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+class Settings(BaseSettings):
+    """Station configuration; every field can be set as `RADIO_<FIELD>` or in the TOML file."""
+
+    model_config = SettingsConfigDict(env_prefix="RADIO_", extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="Database, audio files and the secret key live here.")
+    database_url: str = Field("", description="SQLAlchemy URL; empty means SQLite in the data directory.")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    timezone: str = "Asia/Ho_Chi_Minh"
+    default_voice: str = "vi"
+    loudness_target_lufs: float = -16.0
+    true_peak_dbtp: float = -1.0
+    stream_bitrate: str = "64k"
+    stream_sample_rate: int = 44100
+    local_output_zone: str = Field(
+        "", description="Slug of the village whose programme also plays on this computer's sound card."
+    )
+    local_output_device: str | None = Field(None, description="sounddevice device name or index; empty: the default.")
+    late_grace_s: int = Field(300, description="An airing missed by less than this (e.g. after a restart) airs late.")
+    max_text_chars: int = 10_000
+    admin_password: str | None = Field(None, description="First-run admin password; generated when empty.")
+    log_level: str = "INFO"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        ZoneInfo(value)  # raises for an unknown zone name, so a typo fails at start-up, not at airtime
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = os.environ.get("RADIO_CONFIG", "radio.toml")
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def audio_dir(self) -> Path:
+        return self.data_dir / "audio"
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'radio.db').resolve()}"
+
+    def secret_key(self) -> str:
+        """The session-signing key, generated on first run and kept in the data directory."""
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+        return path.read_text().strip()

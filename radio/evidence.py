@@ -1,0 +1,105 @@
+"""The as-run log: what really aired, where and when, as recorded by the playout clock.
+
+Rows are written as the audio starts and ends (not when it was planned), so the log is
+evidence of airing rather than a copy of the schedule.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload, sessionmaker
+
+from radio.storage.models import Broadcast, BroadcastStatus, Bulletin, BulletinStatus
+
+log = logging.getLogger(__name__)
+
+STATUS_LABELS = {
+    BroadcastStatus.planned: "Chờ phát",
+    BroadcastStatus.on_air: "Đang phát",
+    BroadcastStatus.aired: "Đã phát",
+    BroadcastStatus.missed: "Bỏ lỡ",
+    BroadcastStatus.failed: "Lỗi",
+}
+
+
+class EvidenceRecorder:
+    """Writes the start and end of airings; called from playout threads, each call its own transaction."""
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._sessions = session_factory
+
+    def started(self, broadcast_id: int, at: datetime, note: str = "") -> None:
+        with self._sessions.begin() as session:
+            broadcast = session.get_one(Broadcast, broadcast_id)
+            broadcast.status = BroadcastStatus.on_air
+            broadcast.started_at = at
+            if note:
+                broadcast.note = note
+        log.info("broadcast %d on air at %s", broadcast_id, at.isoformat())
+
+    def ended(self, broadcast_id: int, at: datetime) -> None:
+        with self._sessions.begin() as session:
+            broadcast = session.get_one(Broadcast, broadcast_id)
+            broadcast.status = BroadcastStatus.aired
+            broadcast.ended_at = at
+            pending = session.scalar(
+                select(Broadcast.id)
+                .where(
+                    Broadcast.bulletin_id == broadcast.bulletin_id,
+                    Broadcast.status.in_([BroadcastStatus.planned, BroadcastStatus.on_air]),
+                )
+                .limit(1)
+            )
+            if pending is None:
+                session.get_one(Bulletin, broadcast.bulletin_id).status = BulletinStatus.aired
+        log.info("broadcast %d ended at %s", broadcast_id, at.isoformat())
+
+    def failed(self, broadcast_id: int, status: BroadcastStatus, note: str) -> None:
+        with self._sessions.begin() as session:
+            broadcast = session.get_one(Broadcast, broadcast_id)
+            broadcast.status = status
+            broadcast.note = note
+        log.warning("broadcast %d %s: %s", broadcast_id, status.value, note)
+
+
+def recent_broadcasts(session: Session, limit: int = 500) -> list[Broadcast]:
+    statement = (
+        select(Broadcast)
+        .options(joinedload(Broadcast.bulletin), joinedload(Broadcast.zone))
+        .order_by(Broadcast.planned_at.desc(), Broadcast.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(statement))
+
+
+def _local(moment: datetime | None, tz: ZoneInfo) -> str:
+    return moment.astimezone(tz).isoformat(timespec="seconds") if moment else ""
+
+
+def broadcasts_csv(broadcasts: Iterable[Broadcast], tz: ZoneInfo) -> str:
+    """CSV for auditors: times in the commune's zone with their UTC offset, audio named by sha256."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "bulletin", "village", "planned", "started", "ended", "status", "audio_sha256", "note"])
+    for row in broadcasts:
+        writer.writerow(
+            [
+                row.id,
+                row.bulletin.title,
+                row.zone.name,
+                _local(row.planned_at, tz),
+                _local(row.started_at, tz),
+                _local(row.ended_at, tz),
+                row.status.value,
+                row.audio_sha256,
+                row.note,
+            ]
+        )
+    return out.getvalue()

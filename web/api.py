@@ -1,0 +1,179 @@
+"""The JSON API: the same services as the pages, for scripts and other systems (docs at /docs)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, HTTPException, Request, Response, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+import tts
+from radio.bulletins import BulletinDraft, BulletinError, check_text
+from radio.evidence import broadcasts_csv, recent_broadcasts
+from radio.rendering import render_bulletin_audio
+from radio.security import verify_password
+from radio.storage.models import Broadcast, User, Zone
+from web.deps import ApiUser, SchedulerDep, SessionDep, SettingsDep
+from web.timefmt import as_utc
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+
+class LoginIn(BaseModel):
+    username: str
+    password: str
+
+
+class ZoneOut(BaseModel):
+    slug: str
+    name: str
+    stream_url: str
+
+
+class PreviewIn(BaseModel):
+    text: str
+    voice: str = tts.DEFAULT_VOICE
+
+
+class PreviewOut(BaseModel):
+    sha256: str
+    audio_url: str
+    duration_s: float
+    spoken_text: str
+
+
+class BulletinIn(BaseModel):
+    title: str = ""
+    text: str
+    voice: str = tts.DEFAULT_VOICE
+    zones: list[str] = Field(description="Village slugs; see GET /api/zones.")
+    air_at: datetime | None = Field(None, description="When to air; without a zone it is commune time. Empty: now.")
+
+
+class BroadcastOut(BaseModel):
+    id: int
+    bulletin_id: int
+    bulletin_title: str
+    zone: str
+    planned_at: datetime
+    started_at: datetime | None
+    ended_at: datetime | None
+    status: str
+    audio_sha256: str
+    note: str
+
+    @classmethod
+    def of(cls, row: Broadcast) -> BroadcastOut:
+        return cls(
+            id=row.id,
+            bulletin_id=row.bulletin_id,
+            bulletin_title=row.bulletin.title,
+            zone=row.zone.slug,
+            planned_at=row.planned_at,
+            started_at=row.started_at,
+            ended_at=row.ended_at,
+            status=row.status.value,
+            audio_sha256=row.audio_sha256,
+            note=row.note,
+        )
+
+
+class BulletinOut(BaseModel):
+    id: int
+    title: str
+    status: str
+    audio_sha256: str | None
+    broadcasts: list[BroadcastOut]
+
+
+def _refusal(errors: dict[str, str]) -> JSONResponse:
+    return JSONResponse(
+        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+        content={"detail": [{"field": name, "message": message} for name, message in errors.items()]},
+    )
+
+
+@router.post("/login", status_code=204)
+def login(body: LoginIn, request: Request, session: SessionDep) -> Response:
+    user = session.scalar(select(User).where(User.username == body.username))
+    if user is None or not verify_password(user.password_hash, body.password):
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Sai tên đăng nhập hoặc mật khẩu.")
+    request.session["user_id"] = user.id
+    return Response(status_code=204)
+
+
+@router.post("/logout", status_code=204)
+def logout(request: Request) -> Response:
+    request.session.clear()
+    return Response(status_code=204)
+
+
+@router.get("/zones")
+def zones(session: SessionDep, _user: ApiUser) -> list[ZoneOut]:
+    rows = session.scalars(select(Zone).order_by(Zone.position))
+    return [ZoneOut(slug=z.slug, name=z.name, stream_url=f"/zones/{z.slug}/live.mp3") for z in rows]
+
+
+@router.get("/voices")
+def voices(_user: ApiUser) -> dict[str, str]:
+    return tts.VOICES
+
+
+@router.post("/preview", response_model=PreviewOut, responses={422: {"description": "Nội dung không hợp lệ"}})
+def preview(body: PreviewIn, session: SessionDep, settings: SettingsDep, _user: ApiUser) -> PreviewOut | JSONResponse:
+    if errors := check_text(body.text, body.voice, settings):
+        return _refusal(errors)
+    asset = render_bulletin_audio(session, settings, body.text, body.voice)
+    session.commit()
+    return PreviewOut(
+        sha256=asset.sha256,
+        audio_url=f"/audio/{asset.sha256}.mp3",
+        duration_s=asset.duration_s,
+        spoken_text=tts.normalize(body.text),
+    )
+
+
+@router.post(
+    "/bulletins",
+    status_code=201,
+    response_model=BulletinOut,
+    responses={422: {"description": "Bản tin không hợp lệ; không có gì được lưu"}},
+)
+def create_bulletin(
+    body: BulletinIn, settings: SettingsDep, scheduler: SchedulerDep, user: ApiUser, session: SessionDep
+) -> BulletinOut | JSONResponse:
+    draft = BulletinDraft(
+        title=body.title,
+        text=body.text,
+        voice=body.voice,
+        zone_slugs=body.zones,
+        air_at=as_utc(body.air_at, settings.tz) if body.air_at else None,
+    )
+    try:
+        bulletin = scheduler.submit(draft, user.id)
+    except BulletinError as error:
+        return _refusal(error.errors)
+    rows = session.scalars(select(Broadcast).where(Broadcast.bulletin_id == bulletin.id).order_by(Broadcast.id))
+    return BulletinOut(
+        id=bulletin.id,
+        title=bulletin.title,
+        status=bulletin.status.value,
+        audio_sha256=bulletin.audio_sha256,
+        broadcasts=[BroadcastOut.of(row) for row in rows],
+    )
+
+
+@router.get("/broadcasts", summary="The as-run log, newest first")
+def broadcasts(session: SessionDep, _user: ApiUser, limit: int = 500) -> list[BroadcastOut]:
+    return [BroadcastOut.of(row) for row in recent_broadcasts(session, limit)]
+
+
+@router.get("/broadcasts.csv", summary="The as-run log as CSV", response_class=Response)
+def broadcasts_as_csv(session: SessionDep, settings: SettingsDep, _user: ApiUser) -> Response:
+    return Response(
+        broadcasts_csv(recent_broadcasts(session, limit=100_000), settings.tz),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="nhat-ky-phat-song.csv"'},
+    )

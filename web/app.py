@@ -1,0 +1,66 @@
+"""Application factory: builds the station and scheduler for one Settings and serves them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from radio.config import Settings
+from radio.station import Station
+from schedules.air_scheduler import AirScheduler
+from web import api, pages, streams
+from web.deps import LoginRequired
+
+log = logging.getLogger(__name__)
+
+
+def _announce_first_login(username: str, password: str) -> None:
+    """Printed once, on the run that creates the database: the only place the password appears."""
+    print(
+        "\n==============================================\n"
+        f" First run: log in as '{username}' with password '{password}'\n"
+        "==============================================\n",
+        flush=True,
+    )
+
+
+async def _to_login(_request: Request, _error: Exception) -> RedirectResponse:
+    return RedirectResponse("/login", status_code=303)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    station = Station(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        first_login = station.prepare_database()
+        if first_login:
+            _announce_first_login(first_login.username, first_login.password)
+        station.start()
+        scheduler = AirScheduler(station)
+        scheduler.start()
+        app.state.scheduler = scheduler
+        log.info("serving on http://%s:%d", settings.host, settings.port)
+        try:
+            yield
+        finally:
+            scheduler.stop()
+            station.stop()
+
+    app = FastAPI(title="Đài truyền thanh xã", version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.station = station
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key(), same_site="lax", max_age=12 * 3600)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    app.add_exception_handler(LoginRequired, _to_login)
+    app.include_router(api.router)
+    app.include_router(streams.router)
+    app.include_router(pages.router)
+    return app

@@ -1,0 +1,64 @@
+"""FastAPI dependencies shared by pages and API: settings, station, database session, current user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from sqlalchemy.orm import Session
+
+from radio.config import Settings
+from radio.station import Station
+from radio.storage.models import User
+from schedules.air_scheduler import AirScheduler
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_station(request: Request) -> Station:
+    return request.app.state.station
+
+
+def get_scheduler(request: Request) -> AirScheduler:
+    return request.app.state.scheduler
+
+
+def get_session(station: Annotated[Station, Depends(get_station)]) -> Iterator[Session]:
+    with station.sessions() as session:
+        yield session
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+StationDep = Annotated[Station, Depends(get_station)]
+SchedulerDep = Annotated[AirScheduler, Depends(get_scheduler)]
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+class LoginRequired(Exception):
+    """Raised by page dependencies; the app turns it into a redirect to the login page."""
+
+
+def _user_from_cookie(request: Request, session: Session) -> User | None:
+    user_id = request.session.get("user_id")
+    return session.get(User, user_id) if user_id is not None else None
+
+
+def api_user(request: Request, session: SessionDep) -> User:
+    user = _user_from_cookie(request, session)
+    if user is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Chưa đăng nhập.")
+    return user
+
+
+def page_user(request: Request, session: SessionDep) -> User:
+    user = _user_from_cookie(request, session)
+    if user is None:
+        raise LoginRequired
+    return user
+
+
+ApiUser = Annotated[User, Depends(api_user)]
+PageUser = Annotated[User, Depends(page_user)]

@@ -1,0 +1,133 @@
+"""Server-rendered pages in Vietnamese; they work without JavaScript on a cheap phone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import select
+
+import tts
+from radio.bulletins import BulletinDraft, BulletinError, check_text
+from radio.dashboard import upcoming_broadcasts, village_statuses
+from radio.evidence import STATUS_LABELS, recent_broadcasts
+from radio.rendering import render_bulletin_audio
+from radio.security import verify_password
+from radio.storage.models import User, Zone
+from web.deps import PageUser, SchedulerDep, SessionDep, SettingsDep, StationDep
+from web.timefmt import as_utc, local_text
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+
+def _render(request: Request, name: str, code: int = 200, **context: Any) -> HTMLResponse:
+    settings = request.app.state.settings
+    context.setdefault("flash", request.session.pop("flash", None))
+    context["local"] = lambda moment: local_text(moment, settings.tz)
+    context["status_label"] = lambda value: STATUS_LABELS[value]
+    return templates.TemplateResponse(request, name, context, status_code=code)
+
+
+@router.get("/login")
+def login_page(request: Request) -> HTMLResponse:
+    return _render(request, "login.html")
+
+
+@router.post("/login")
+async def login_submit(request: Request, session: SessionDep) -> Response:
+    form = await request.form()
+    username, password = str(form.get("username", "")), str(form.get("password", ""))
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or not verify_password(user.password_hash, password):
+        return _render(request, "login.html", 401, error="Sai tên đăng nhập hoặc mật khẩu.", username=username)
+    request.session["user_id"] = user.id
+    return RedirectResponse("/", status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    request.session.clear()
+    return RedirectResponse("/login", status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.get("/")
+def dashboard(request: Request, session: SessionDep, station: StationDep, user: PageUser) -> HTMLResponse:
+    return _render(
+        request,
+        "dashboard.html",
+        user=user,
+        villages=village_statuses(session, station),
+        upcoming=upcoming_broadcasts(session),
+    )
+
+
+def _compose_context(session: SessionDep, **values: Any) -> dict[str, Any]:
+    zones = session.scalars(select(Zone).order_by(Zone.position)).all()
+    values.setdefault("form", {"voice": tts.DEFAULT_VOICE, "when": "now", "zones": []})
+    return {"zones": zones, "voices": tts.VOICES, "errors": {}, **values}
+
+
+@router.get("/bulletins/new")
+def compose_page(request: Request, session: SessionDep, user: PageUser) -> HTMLResponse:
+    return _render(request, "compose.html", user=user, **_compose_context(session))
+
+
+@router.post("/bulletins/new")
+async def compose_submit(
+    request: Request, session: SessionDep, settings: SettingsDep, scheduler: SchedulerDep, user: PageUser
+) -> Response:
+    raw = await request.form()
+    form = {
+        "title": str(raw.get("title", "")),
+        "text": str(raw.get("text", "")),
+        "voice": str(raw.get("voice", tts.DEFAULT_VOICE)),
+        "when": str(raw.get("when", "now")),
+        "air_at": str(raw.get("air_at", "")),
+        "all_zones": bool(raw.get("all_zones")),
+        "zones": [str(slug) for slug in raw.getlist("zones")],
+    }
+    if raw.get("action") == "preview":
+        if errors := check_text(form["text"], form["voice"], settings):
+            return _render(
+                request, "compose.html", 422, user=user, **_compose_context(session, form=form, errors=errors)
+            )
+        asset = render_bulletin_audio(session, settings, form["text"], form["voice"])
+        session.commit()
+        return _render(
+            request,
+            "compose.html",
+            user=user,
+            preview=asset,
+            spoken_text=tts.normalize(form["text"]),
+            **_compose_context(session, form=form),
+        )
+    if form["all_zones"]:
+        form["zones"] = list(session.scalars(select(Zone.slug)))
+    errors: dict[str, str] = {}
+    air_at = None
+    if form["when"] == "at":
+        try:
+            air_at = as_utc(datetime.fromisoformat(form["air_at"]), settings.tz)
+        except ValueError:
+            errors["air_at"] = "Hãy chọn ngày và giờ phát."
+    if not errors:
+        draft = BulletinDraft(form["title"], form["text"], form["voice"], form["zones"], air_at)
+        try:
+            bulletin = scheduler.submit(draft, user.id)
+        except BulletinError as error:
+            errors = error.errors
+    if errors:
+        return _render(request, "compose.html", 422, user=user, **_compose_context(session, form=form, errors=errors))
+    when = "ngay bây giờ" if air_at is None else f"lúc {local_text(air_at, settings.tz)}"
+    request.session["flash"] = f"Đã lên lịch phát bản tin “{bulletin.title}” {when}."
+    return RedirectResponse("/", status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.get("/log")
+def log_page(request: Request, session: SessionDep, user: PageUser) -> HTMLResponse:
+    return _render(request, "log.html", user=user, broadcasts=recent_broadcasts(session))
