@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 from pydantic_settings import (
@@ -47,7 +47,10 @@ class Settings(BaseSettings):
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
-        ZoneInfo(value)  # raises for an unknown zone name, so a typo fails at start-up, not at airtime
+        try:
+            ZoneInfo(value)  # a typo fails at start-up, not at airtime
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown timezone {value!r}; use an IANA name such as Asia/Ho_Chi_Minh") from error
         return value
 
     @classmethod

@@ -1,0 +1,54 @@
+"""Word lists the front end reads from ``tts/data``.
+
+They are data, not code, so that editors can extend them (a new abbreviation, a new unit) without
+touching the rules; each file is loaded once and cached.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+from importlib.resources import files
+
+
+def _lines(name: str) -> list[str]:
+    """Non-empty, non-comment lines of a data file, in NFC whatever editor saved it."""
+    text = (files("tts") / "data" / name).read_text(encoding="utf-8")
+    lines = (line for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return [unicodedata.normalize("NFC", line) for line in lines]
+
+
+def _table(name: str) -> dict[str, str]:
+    """A two-column TSV (written form, spoken form) as a dict."""
+    pairs = (line.split("\t", 1) for line in _lines(name))
+    return {written: spoken.strip() for written, spoken in pairs}
+
+
+@cache
+def abbreviations() -> dict[str, str]:
+    """Abbreviation -> expansion, e.g. ``UBND`` -> ``ủy ban nhân dân``."""
+    return _table("abbreviations.tsv")
+
+
+@cache
+def units() -> dict[str, str]:
+    """Unit symbol -> spoken unit, e.g. ``km`` -> ``ki lô mét``."""
+    return _table("units.tsv")
+
+
+@cache
+def letters() -> dict[str, str]:
+    """Upper-case letter -> its spoken name, for spelling acronyms."""
+    return _table("letters.tsv")
+
+
+@cache
+def symbols() -> dict[str, str]:
+    """Meaningful symbol -> spoken word, e.g. ``&`` -> ``và``."""
+    return _table("symbols.tsv")
+
+
+@cache
+def roman_contexts() -> tuple[str, ...]:
+    """Words after which an upper-case Roman numeral is a number (``quý III``)."""
+    return tuple(line.strip() for line in _lines("roman_contexts.txt"))
