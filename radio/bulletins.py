@@ -14,18 +14,15 @@ from sqlalchemy.orm import Session
 
 import tts
 from radio.config import Settings
+from radio.errors import Refusal
 from radio.rendering import render_bulletin_audio
-from radio.storage.models import Bulletin, BulletinStatus, User, Zone
+from radio.storage.models import Bulletin, BulletinStatus, Priority, User, Zone
 
 TITLE_MAX_CHARS = 300
 
 
-class BulletinError(ValueError):
-    """The bulletin cannot be accepted; `errors` maps each form field to a Vietnamese message."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
-        self.errors = errors
+class BulletinError(Refusal):
+    """The bulletin cannot be accepted as written."""
 
 
 @dataclass
@@ -37,6 +34,7 @@ class BulletinDraft:
     voice: str
     zone_slugs: list[str] = field(default_factory=list)
     air_at: datetime | None = None
+    priority: Priority = Priority.ordinary
 
 
 def check_text(text: str, voice: str, settings: Settings) -> dict[str, str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -40,6 +41,14 @@ class Settings(BaseSettings):
     )
     local_output_device: str | None = Field(None, description="sounddevice device name or index; empty: the default.")
     late_grace_s: int = Field(300, description="An airing missed by less than this (e.g. after a restart) airs late.")
+    resume_interrupted: bool = Field(
+        True, description="After an emergency, resume the interrupted item where it stopped (else restart it)."
+    )
+    quiet_hours: str = Field("21:00-05:00", description="Default quiet hours of a new commune; empty for none.")
+    max_session_minutes: int = Field(
+        45, description="Default longest session of a new commune (Hà Nội: 15 urban, 45 rural)."
+    )
+    plan_horizon_days: int = Field(7, description="How far ahead recurring programmes are planned into airings.")
     max_text_chars: int = 10_000
     admin_password: str | None = Field(None, description="First-run admin password; generated when empty.")
     log_level: str = "INFO"
@@ -52,6 +61,26 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise ValueError(f"unknown timezone {value!r}; use an IANA name such as Asia/Ho_Chi_Minh") from error
         return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours_range(cls, value: str) -> str:
+        if value.strip():
+            parts = value.split("-")
+            try:
+                [time.fromisoformat(part.strip()) for part in parts]
+            except ValueError as error:
+                raise ValueError(f"quiet_hours must look like 21:00-05:00, got {value!r}") from error
+            if len(parts) != 2:
+                raise ValueError(f"quiet_hours must look like 21:00-05:00, got {value!r}")
+        return value
+
+    @property
+    def quiet_hours_range(self) -> tuple[time, time] | None:
+        if not self.quiet_hours.strip():
+            return None
+        start, end = (time.fromisoformat(part.strip()) for part in self.quiet_hours.split("-"))
+        return start, end
 
     @classmethod
     def settings_customise_sources(

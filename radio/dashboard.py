@@ -32,9 +32,9 @@ def village_statuses(session: Session, station: Station) -> list[VillageStatus]:
         ).all()
     )
     titles = {
-        broadcast.id: broadcast.bulletin.title
-        for broadcast in session.scalars(
-            select(Broadcast).options(joinedload(Broadcast.bulletin)).where(Broadcast.id.in_(last_aired.values()))
+        broadcast_id: title
+        for broadcast_id, title in session.execute(
+            select(Broadcast.id, Broadcast.title).where(Broadcast.id.in_(last_aired.values()))
         )
     }
     statuses = []
@@ -58,7 +58,7 @@ def village_statuses(session: Session, station: Station) -> list[VillageStatus]:
 def upcoming_broadcasts(session: Session, limit: int = 10) -> list[Broadcast]:
     statement = (
         select(Broadcast)
-        .options(joinedload(Broadcast.bulletin), joinedload(Broadcast.zone))
+        .options(joinedload(Broadcast.zone))
         .where(Broadcast.status == BroadcastStatus.planned)
         .order_by(Broadcast.planned_at)
         .limit(limit)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from radio.config import Settings
 from radio.security import hash_password
 from radio.storage.models import Commune, Speaker, User, Zone
 
@@ -30,17 +31,23 @@ class FirstRunLogin:
     password: str
 
 
-def seed_demo(session: Session, admin_password: str | None) -> FirstRunLogin | None:
+def seed_demo(session: Session, settings: Settings) -> FirstRunLogin | None:
     """Create the demo commune and admin if there is no commune yet; return the login to print once."""
     if session.scalar(select(Commune.id).limit(1)) is not None:
         return None
-    commune = Commune(name=DEMO_COMMUNE)
+    quiet_start, quiet_end = settings.quiet_hours_range or (None, None)
+    commune = Commune(
+        name=DEMO_COMMUNE,
+        quiet_start=quiet_start,
+        quiet_end=quiet_end,
+        max_session_minutes=settings.max_session_minutes,
+    )
     session.add(commune)
     for position, (name, slug) in enumerate(DEMO_ZONES):
         zone = Zone(commune=commune, name=name, slug=slug, position=position)
         zone.speakers.append(Speaker(name=f"Cụm loa {name}", kind="simulated"))
         session.add(zone)
-    password = admin_password or secrets.token_urlsafe(9)
+    password = settings.admin_password or secrets.token_urlsafe(9)
     session.add(
         User(
             username="admin", full_name="Quản trị", password_hash=hash_password(password), role="admin", commune=commune

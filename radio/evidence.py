@@ -24,8 +24,10 @@ STATUS_LABELS = {
     BroadcastStatus.planned: "Chờ phát",
     BroadcastStatus.on_air: "Đang phát",
     BroadcastStatus.aired: "Đã phát",
+    BroadcastStatus.interrupted: "Bị ngắt",
     BroadcastStatus.missed: "Bỏ lỡ",
     BroadcastStatus.failed: "Lỗi",
+    BroadcastStatus.cancelled: "Đã hủy",
 }
 
 
@@ -36,19 +38,32 @@ class EvidenceRecorder:
         self._sessions = session_factory
 
     def started(self, broadcast_id: int, at: datetime, note: str = "") -> None:
+        """The first start sets `started_at`; a later one is a resumption after an emergency, noted."""
         with self._sessions.begin() as session:
             broadcast = session.get_one(Broadcast, broadcast_id)
             broadcast.status = BroadcastStatus.on_air
-            broadcast.started_at = at
-            if note:
-                broadcast.note = note
+            if broadcast.started_at is None:
+                broadcast.started_at = at
+                _append_note(broadcast, note)
+            else:
+                _append_note(broadcast, f"resumed at {at.isoformat(timespec='seconds')}")
         log.info("broadcast %d on air at %s", broadcast_id, at.isoformat())
+
+    def interrupted(self, broadcast_id: int, at: datetime) -> None:
+        with self._sessions.begin() as session:
+            _append_note(
+                session.get_one(Broadcast, broadcast_id),
+                f"interrupted by an emergency at {at.isoformat(timespec='seconds')}",
+            )
+        log.warning("broadcast %d interrupted by an emergency at %s", broadcast_id, at.isoformat())
 
     def ended(self, broadcast_id: int, at: datetime) -> None:
         with self._sessions.begin() as session:
             broadcast = session.get_one(Broadcast, broadcast_id)
             broadcast.status = BroadcastStatus.aired
             broadcast.ended_at = at
+            if broadcast.bulletin_id is None:
+                return
             pending = session.scalar(
                 select(Broadcast.id)
                 .where(
@@ -65,14 +80,19 @@ class EvidenceRecorder:
         with self._sessions.begin() as session:
             broadcast = session.get_one(Broadcast, broadcast_id)
             broadcast.status = status
-            broadcast.note = note
+            _append_note(broadcast, note)
         log.warning("broadcast %d %s: %s", broadcast_id, status.value, note)
+
+
+def _append_note(broadcast: Broadcast, note: str) -> None:
+    if note:
+        broadcast.note = f"{broadcast.note}; {note}" if broadcast.note else note
 
 
 def recent_broadcasts(session: Session, limit: int = 500) -> list[Broadcast]:
     statement = (
         select(Broadcast)
-        .options(joinedload(Broadcast.bulletin), joinedload(Broadcast.zone))
+        .options(joinedload(Broadcast.zone))
         .order_by(Broadcast.planned_at.desc(), Broadcast.id.desc())
         .limit(limit)
     )
@@ -87,12 +107,12 @@ def broadcasts_csv(broadcasts: Iterable[Broadcast], tz: ZoneInfo) -> str:
     """CSV for auditors: times in the commune's zone with their UTC offset, audio named by sha256."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["id", "bulletin", "village", "planned", "started", "ended", "status", "audio_sha256", "note"])
+    writer.writerow(["id", "title", "village", "planned", "started", "ended", "status", "audio_sha256", "note"])
     for row in broadcasts:
         writer.writerow(
             [
                 row.id,
-                row.bulletin.title,
+                row.title,
                 row.zone.name,
                 _local(row.planned_at, tz),
                 _local(row.started_at, tz),

@@ -2,13 +2,15 @@
 
 Sinks are anything with `write(int16 block)`: the zone's stream encoder, the local sound card.
 The clock, not the sinks, sets the pace, so every sink of a zone hears the same sample at the
-same instant and the moment an item really starts is known to within one block.
+same instant. An item waits in the queue until its planned instant and starts on that exact
+sample inside the block, so start error is the clock thread's jitter, not the block size.
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import logging
-import queue
 import threading
 import time
 from collections.abc import Callable
@@ -22,34 +24,55 @@ log = logging.getLogger(__name__)
 
 BLOCK_S = 0.05
 _RESYNC_AFTER_S = 1.0  # if the clock thread was starved this long, skip ahead instead of bursting
+_CUT_IN, _INTERRUPTED, _PLANNED = 0, 1, 2
 
 
 class Sink(Protocol):
     def write(self, block: np.ndarray) -> None: ...
 
 
+class Source(Protocol):
+    def read(self, count: int) -> np.ndarray | None: ...
+    def rewind(self) -> None: ...
+    def close(self) -> None: ...
+
+
+def _at(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(timestamp, UTC)
+
+
+def _ignore(_at: datetime) -> None:
+    pass
+
+
 @dataclass
 class PlayoutItem:
-    """Audio to air in one zone, with callbacks that receive the real start and end instants."""
+    """Audio to air in one zone; callbacks receive the real instants (UTC) of start, end or interruption."""
 
     title: str
-    pcm: np.ndarray  # int16 mono at the zone's sample rate
-    on_start: Callable[[datetime], None] = lambda _at: None
-    on_end: Callable[[datetime], None] = lambda _at: None
-    _offset: int = field(default=0, repr=False)
+    source: Source
+    not_before: float = 0.0  # time.time() of the planned start; 0 means as soon as possible
+    on_start: Callable[[datetime], None] = _ignore
+    on_end: Callable[[datetime], None] = _ignore
+    on_interrupt: Callable[[datetime], None] = _ignore
+    started: bool = field(default=False, repr=False)
 
 
 class ZonePlayout:
     """The clock of one zone: a thread that writes a block every BLOCK_S to each sink."""
 
-    def __init__(self, slug: str, sample_rate: int, sinks: list[Sink]) -> None:
+    def __init__(self, slug: str, sample_rate: int, sinks: list[Sink], resume_interrupted: bool = True) -> None:
         self.slug = slug
         self.sample_rate = sample_rate
         self.sinks = sinks
+        self.resume_interrupted = resume_interrupted
         self._block = int(sample_rate * BLOCK_S)
-        self._silence = np.zeros(self._block, dtype=np.int16)
-        self._queue: queue.Queue[PlayoutItem] = queue.Queue()
+        # (class, not_before, order, item): class 0 cut-ins, 1 interrupted items (last interrupted first), 2 planned
+        self._queue: list[tuple[int, float, int, PlayoutItem]] = []
+        self._order = itertools.count()
+        self._lock = threading.Lock()
         self._current: PlayoutItem | None = None
+        self._cut_ins: list[PlayoutItem] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"playout-{slug}", daemon=True)
 
@@ -66,30 +89,73 @@ class ZonePlayout:
         self._thread.join(timeout=5)
 
     def enqueue(self, item: PlayoutItem) -> None:
-        self._queue.put(item)
+        """Play `item` at its `not_before` instant, or after whatever is playing or due before it."""
+        with self._lock:
+            heapq.heappush(self._queue, (_PLANNED, item.not_before, next(self._order), item))
 
-    def _next_block(self) -> np.ndarray:
-        if self._current is None:
-            try:
-                self._current = self._queue.get_nowait()
-            except queue.Empty:
-                return self._silence
-            self._current.on_start(datetime.now(UTC))
-        item = self._current
-        block = item.pcm[item._offset : item._offset + self._block]
-        item._offset += self._block
-        if item._offset >= len(item.pcm):
+    def preempt(self, item: PlayoutItem) -> None:
+        """Cut in at the next block (emergencies); the clock thread interrupts what is playing."""
+        with self._lock:
+            self._cut_ins.append(item)
+
+    def _apply_cut_ins(self, at: float) -> None:
+        """Runs on the clock thread: the interrupted item goes back to the head of the queue, to be
+        resumed where it stopped or restarted from the beginning, as the station is configured."""
+        with self._lock:
+            cut_ins, self._cut_ins = self._cut_ins, []
+            if not cut_ins:
+                return
+            for item in cut_ins:  # ahead of everything, in the order they came
+                heapq.heappush(self._queue, (_CUT_IN, 0.0, next(self._order), item))
+            interrupted = self._current
+            if interrupted is not None:
+                if interrupted.started:
+                    interrupted.on_interrupt(_at(at))
+                    if not self.resume_interrupted:
+                        interrupted.source.rewind()
+                    interrupted.started = False
+                heapq.heappush(self._queue, (_INTERRUPTED, 0.0, -next(self._order), interrupted))
             self._current = None
-            # the last block is still being written: its end is one block from now
-            item.on_end(datetime.fromtimestamp(time.time() + len(block) / self.sample_rate, UTC))
-            if len(block) < self._block:
-                block = np.concatenate([block, self._silence[: self._block - len(block)]])
-        return block
+
+    def _take_due(self, block_end: float) -> PlayoutItem | None:
+        with self._lock:
+            if self._queue and (self._queue[0][0] != _PLANNED or self._queue[0][1] < block_end):
+                return heapq.heappop(self._queue)[3]
+        return None
+
+    def _fill(self, block_start: float) -> np.ndarray:
+        """One block of samples beginning at wall-clock `block_start`: items where due, silence elsewhere."""
+        self._apply_cut_ins(block_start)
+        out = np.zeros(self._block, dtype=np.int16)
+        filled = 0
+        while filled < self._block:
+            at = block_start + filled / self.sample_rate
+            if self._current is None:
+                self._current = self._take_due(block_start + BLOCK_S)
+                if self._current is None:
+                    break
+                lead = int(round((self._current.not_before - at) * self.sample_rate))
+                filled += min(max(lead, 0), self._block - filled)
+                at = block_start + filled / self.sample_rate
+            item = self._current
+            if not item.started:
+                item.started = True
+                item.on_start(_at(at))
+            samples = item.source.read(self._block - filled)
+            if samples is None or len(samples) == 0:
+                item.source.close()
+                item.on_end(_at(at))
+                self._current = None
+                continue
+            out[filled : filled + len(samples)] = samples
+            filled += len(samples)
+        return out
 
     def _run(self) -> None:
         deadline = time.monotonic()
         while not self._stop.is_set():
-            block = self._next_block()
+            # planned instants are wall-clock; re-reading the offset each block follows clock steps
+            block = self._fill(deadline + time.time() - time.monotonic())
             for sink in self.sinks:
                 try:
                     sink.write(block)

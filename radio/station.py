@@ -1,12 +1,14 @@
 """The station at run time: database, one stream encoder and playout clock per village, evidence.
 
-Built once by the web app (or a test) from Settings; `air` is what the scheduler calls at the
-planned instant.
+Built once by the web app (or a test) from Settings; `air` is what the scheduler calls shortly
+before an airing's planned instant.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+from functools import cached_property
 
 import numpy as np
 from sqlalchemy import select
@@ -17,12 +19,25 @@ from radio.config import Settings
 from radio.demo import FirstRunLogin, seed_demo
 from radio.evidence import EvidenceRecorder
 from radio.local_output import LocalOutput, open_local_output
-from radio.playout import PlayoutItem, Sink, ZonePlayout
+from radio.playout import PlayoutItem, Sink, Source, ZonePlayout
+from radio.sources import ArraySource, RelaySource
 from radio.storage.database import make_engine, make_session_factory, migrate
-from radio.storage.models import AudioAsset, Broadcast, BroadcastStatus, Zone
+from radio.storage.models import (
+    AudioAsset,
+    Broadcast,
+    BroadcastStatus,
+    ItemKind,
+    Priority,
+    ProgrammeItem,
+    Zone,
+)
 from radio.zone_stream import ZoneStream
 
 log = logging.getLogger(__name__)
+
+
+def to_pcm(audio: tts.Audio) -> np.ndarray:
+    return (np.clip(audio.samples, -1.0, 1.0) * 32767).astype(np.int16)
 
 
 class Station:
@@ -34,12 +49,14 @@ class Station:
         self.streams: dict[str, ZoneStream] = {}
         self.playouts: dict[str, ZonePlayout] = {}
         self._local_output: LocalOutput | None = None
+        self._queued: set[int] = set()  # broadcasts handed to a playout in this process: never twice
+        self._queued_lock = threading.Lock()
 
     def prepare_database(self) -> FirstRunLogin | None:
         """Migrate, and on an empty database create the demo commune; returns the first-run login."""
         migrate(self.engine)
         with self.sessions.begin() as session:
-            return seed_demo(session, self.settings.admin_password)
+            return seed_demo(session, self.settings)
 
     def start(self) -> None:
         """Open every village's stream encoder and playout clock (and the sound card if configured)."""
@@ -54,7 +71,7 @@ class Station:
             if self._local_output and slug == self.settings.local_output_zone:
                 sinks.append(self._local_output)
             self.streams[slug] = stream
-            self.playouts[slug] = ZonePlayout(slug, rate, sinks)
+            self.playouts[slug] = ZonePlayout(slug, rate, sinks, self.settings.resume_interrupted)
             self.playouts[slug].start()
         log.info("station on air in %d villages", len(zones))
 
@@ -67,31 +84,60 @@ class Station:
             self._local_output.close()
         self.engine.dispose()
 
+    @cached_property
+    def _chime(self) -> np.ndarray:
+        return to_pcm(tts.finish(tts.chime(self.settings.stream_sample_rate), self.settings.loudness_target_lufs))
+
+    def _source(self, session: Session, broadcast: Broadcast) -> Source:
+        """Samples for the airing, prepared before its instant so it starts on time."""
+        rate = self.settings.stream_sample_rate
+        item = None
+        if broadcast.programme_id is not None:
+            item = session.scalars(
+                select(ProgrammeItem).where(
+                    ProgrammeItem.programme_id == broadcast.programme_id,
+                    ProgrammeItem.position == broadcast.item_position,
+                )
+            ).one()
+        if broadcast.kind == ItemKind.relay and item is not None and item.relay_url:
+            return RelaySource(item.relay_url, item.duration_s, rate)
+        if broadcast.kind == ItemKind.gap and item is not None:
+            return ArraySource(np.zeros(int(item.duration_s * rate), dtype=np.int16))
+        if broadcast.kind == ItemKind.chime:
+            return ArraySource(self._chime.copy())
+        asset = session.scalars(select(AudioAsset).where(AudioAsset.sha256 == broadcast.audio_sha256)).one()
+        data = (self.settings.audio_dir / asset.path).read_bytes()
+        return ArraySource(to_pcm(tts.decode(data, "mp3", sample_rate=rate)))
+
     def air(self, broadcast_id: int, note: str = "") -> None:
-        """Queue one airing in its village now; its real start and end go to the as-run log."""
+        """Hand one airing to its village's playout, to start at its planned instant (emergencies: now)."""
+        with self._queued_lock:
+            if broadcast_id in self._queued:
+                return
+            self._queued.add(broadcast_id)
         with self.sessions() as session:
             broadcast = session.get(Broadcast, broadcast_id)
             if broadcast is None or broadcast.status != BroadcastStatus.planned:
                 log.info("broadcast %s is not planned any more; not airing it", broadcast_id)
                 return
-            asset = session.scalars(select(AudioAsset).where(AudioAsset.sha256 == broadcast.audio_sha256)).one()
-            slug, title = broadcast.zone.slug, broadcast.bulletin.title
-            path = self.settings.audio_dir / asset.path
+            slug, title, emergency = broadcast.zone.slug, broadcast.title, broadcast.priority == Priority.emergency
+            not_before = broadcast.planned_at.timestamp()
+            try:
+                source = self._source(session, broadcast)
+            except (OSError, ValueError) as error:
+                self.evidence.failed(broadcast_id, BroadcastStatus.failed, f"audio unreadable: {error}")
+                return
         playout = self.playouts.get(slug)
         if playout is None:
             self.evidence.failed(broadcast_id, BroadcastStatus.failed, f"village {slug} has no playout")
             return
-        try:
-            audio = tts.decode(path.read_bytes(), "mp3", sample_rate=self.settings.stream_sample_rate)
-        except (OSError, RuntimeError) as error:
-            self.evidence.failed(broadcast_id, BroadcastStatus.failed, f"audio unreadable: {error}")
-            return
-        pcm = (np.clip(audio.samples, -1.0, 1.0) * 32767).astype(np.int16)
-        playout.enqueue(
-            PlayoutItem(
-                title=title,
-                pcm=pcm,
-                on_start=lambda at: self.evidence.started(broadcast_id, at, note),
-                on_end=lambda at: self.evidence.ended(broadcast_id, at),
-            )
-        )
+        item = PlayoutItem(
+            title=title, source=source, not_before=not_before,
+            on_start=lambda at: self.evidence.started(broadcast_id, at, note),
+            on_end=lambda at: self.evidence.ended(broadcast_id, at),
+            on_interrupt=lambda at: self.evidence.interrupted(broadcast_id, at),
+        )  # fmt: skip
+        if emergency:
+            playout.preempt(item)
+        else:
+            playout.enqueue(item)

@@ -1,8 +1,9 @@
-"""Wakes the station at each planned airing. The database is the source of truth: APScheduler's
-in-memory jobs are rebuilt from the planned Broadcast rows at every start.
+"""Wakes the station before each planned airing. The database is the source of truth: APScheduler's
+in-memory jobs are rebuilt from the planned Broadcast rows at every start and every few minutes.
 
 APScheduler drops a late job silently by default; here every late airing is either aired late
 (within the configured grace, noted in the log) or recorded as missed, never lost without trace.
+An airing that was on air when the station died is logged as interrupted and not aired again.
 """
 
 from __future__ import annotations
@@ -12,16 +13,19 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from radio.bulletins import BulletinDraft
 from radio.station import Station
-from radio.storage.models import Broadcast, BroadcastStatus, Bulletin, User
-from schedules.planner import plan_bulletin
+from radio.storage.models import Broadcast, BroadcastStatus, Bulletin, Programme, User
+from schedules.planner import add_programme, materialize, plan_bulletin
 
 log = logging.getLogger(__name__)
 
-_ON_TIME_TOLERANCE = timedelta(seconds=2)
+PREPARE_AHEAD = timedelta(seconds=2)  # decode and queue this early; the playout clock starts it on the sample
+ON_TIME_TOLERANCE = timedelta(seconds=2)
+ARM_WINDOW = timedelta(hours=26)
+REPLAN_EVERY = timedelta(minutes=10)
 
 
 def _job_id(broadcast_id: int) -> str:
@@ -31,6 +35,7 @@ def _job_id(broadcast_id: int) -> str:
 class AirScheduler:
     def __init__(self, station: Station) -> None:
         self.station = station
+        self.settings = station.settings
         self._grace = timedelta(seconds=station.settings.late_grace_s)
         self._scheduler = BackgroundScheduler(
             timezone=station.settings.tz,
@@ -39,8 +44,10 @@ class AirScheduler:
         self._scheduler.add_listener(self._on_missed, EVENT_JOB_MISSED)
 
     def start(self) -> None:
+        self._close_interrupted()
         self._scheduler.start()
-        self._load_planned()
+        self.replan()
+        self._scheduler.add_job(self.replan, "interval", seconds=REPLAN_EVERY.total_seconds(), id="replan")
 
     def stop(self) -> None:
         self._scheduler.shutdown(wait=False)
@@ -50,44 +57,73 @@ class AirScheduler:
         now = datetime.now(UTC)
         with self.station.sessions.begin() as session:
             author = session.get_one(User, author_id)
-            bulletin, broadcasts = plan_bulletin(session, self.station.settings, draft, author, now)
-        for broadcast in broadcasts:
-            self._arm(broadcast.id, broadcast.planned_at)
+            bulletin, broadcasts = plan_bulletin(session, self.settings, draft, author, now)
+        self._arm_rows(broadcasts, now)
         return bulletin
 
-    def _load_planned(self) -> None:
+    def add(self, programme: Programme) -> Programme:
+        """Check, store and plan a programme (ProgrammeError if it breaks a rule), then arm its airings."""
         now = datetime.now(UTC)
-        with self.station.sessions() as session:
+        horizon = timedelta(days=self.settings.plan_horizon_days)
+        with self.station.sessions.begin() as session:
+            broadcasts = add_programme(session, programme, self.settings.tz, now, horizon)
+        self._arm_rows(broadcasts, now)
+        return programme
+
+    def replan(self) -> None:
+        """Plan recurring programmes over the horizon and arm every planned airing due soon."""
+        now = datetime.now(UTC)
+        with self.station.sessions.begin() as session:
+            added = materialize(
+                session, self.settings.tz, now - self._grace, now + timedelta(days=self.settings.plan_horizon_days)
+            )
             planned = session.execute(
-                select(Broadcast.id, Broadcast.planned_at).where(Broadcast.status == BroadcastStatus.planned)
+                select(Broadcast.id, Broadcast.planned_at).where(
+                    Broadcast.status == BroadcastStatus.planned, Broadcast.planned_at < now + ARM_WINDOW
+                )
             ).all()
         for broadcast_id, planned_at in planned:
-            if now - planned_at > self._grace:
-                self.station.evidence.failed(
-                    broadcast_id,
-                    BroadcastStatus.missed,
-                    f"missed: the station was not running at {planned_at.isoformat(timespec='seconds')}",
-                )
-            else:
-                self._arm(broadcast_id, planned_at)
-        log.info("armed %d planned airings from the database", len(planned))
+            self._arm(broadcast_id, planned_at, now)
+        log.info("planned %d new airings; %d armed for the next %s", len(added), len(planned), ARM_WINDOW)
 
-    def _arm(self, broadcast_id: int, planned_at: datetime) -> None:
+    def _close_interrupted(self) -> None:
+        """Whatever was on air when the station stopped is logged as interrupted, never aired twice."""
+        with self.station.sessions.begin() as session:
+            result = session.execute(
+                update(Broadcast)
+                .where(Broadcast.status == BroadcastStatus.on_air)
+                .values(status=BroadcastStatus.interrupted, note="interrupted: the station stopped while on air")
+            )
+        if result.rowcount:
+            log.warning("%d airings were on air when the station stopped; logged as interrupted", result.rowcount)
+
+    def _arm_rows(self, broadcasts: list[Broadcast], now: datetime) -> None:
+        for broadcast in broadcasts:
+            if broadcast.planned_at < now + ARM_WINDOW:
+                self._arm(broadcast.id, broadcast.planned_at, now)
+
+    def _arm(self, broadcast_id: int, planned_at: datetime, now: datetime) -> None:
+        if now - planned_at > self._grace:
+            self.station.evidence.failed(
+                broadcast_id, BroadcastStatus.missed,
+                f"missed: the station was not running at {planned_at.isoformat(timespec='seconds')}",
+            )  # fmt: skip
+            return
+        if self._scheduler.get_job(_job_id(broadcast_id)) is not None:
+            return
         self._scheduler.add_job(
-            self._fire,
-            "date",
-            run_date=max(planned_at, datetime.now(UTC)),
-            args=[broadcast_id, planned_at],
+            self._fire, "date", run_date=max(planned_at - PREPARE_AHEAD, now), args=[broadcast_id, planned_at],
             id=_job_id(broadcast_id),
-            replace_existing=True,
-        )
+        )  # fmt: skip
 
     def _fire(self, broadcast_id: int, planned_at: datetime) -> None:
         lateness = datetime.now(UTC) - planned_at
-        note = f"late by {lateness.total_seconds():.0f} s" if lateness > _ON_TIME_TOLERANCE else ""
+        note = f"late by {lateness.total_seconds():.0f} s" if lateness > ON_TIME_TOLERANCE else ""
         self.station.air(broadcast_id, note)
 
     def _on_missed(self, event: JobExecutionEvent) -> None:
+        if not event.job_id.startswith("broadcast-"):
+            return
         broadcast_id = int(event.job_id.removeprefix("broadcast-"))
         self.station.evidence.failed(
             broadcast_id, BroadcastStatus.missed, f"missed: woke up after the {self._grace.seconds} s grace"

@@ -10,11 +10,12 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 import tts
-from radio.bulletins import BulletinDraft, BulletinError, check_text
+from radio.bulletins import BulletinDraft, check_text
+from radio.errors import Refusal
 from radio.evidence import broadcasts_csv, recent_broadcasts
 from radio.rendering import render_bulletin_audio
 from radio.security import verify_password
-from radio.storage.models import Broadcast, User, Zone
+from radio.storage.models import Broadcast, Priority, User, Zone
 from web.deps import ApiUser, SchedulerDep, SessionDep, SettingsDep
 from web.timefmt import as_utc
 
@@ -50,18 +51,24 @@ class BulletinIn(BaseModel):
     voice: str = tts.DEFAULT_VOICE
     zones: list[str] = Field(description="Village slugs; see GET /api/zones.")
     air_at: datetime | None = Field(None, description="When to air; without a zone it is commune time. Empty: now.")
+    priority: Priority = Field(
+        Priority.ordinary, description="khẩn cấp (emergency) cuts in at once, ignoring quiet hours."
+    )
 
 
 class BroadcastOut(BaseModel):
     id: int
-    bulletin_id: int
-    bulletin_title: str
+    bulletin_id: int | None
+    programme_id: int | None
+    title: str
+    kind: str
+    priority: str
     zone: str
     planned_at: datetime
     started_at: datetime | None
     ended_at: datetime | None
     status: str
-    audio_sha256: str
+    audio_sha256: str | None
     note: str
 
     @classmethod
@@ -69,7 +76,10 @@ class BroadcastOut(BaseModel):
         return cls(
             id=row.id,
             bulletin_id=row.bulletin_id,
-            bulletin_title=row.bulletin.title,
+            programme_id=row.programme_id,
+            title=row.title,
+            kind=row.kind.value,
+            priority=row.priority.value,
             zone=row.zone.slug,
             planned_at=row.planned_at,
             started_at=row.started_at,
@@ -150,10 +160,11 @@ def create_bulletin(
         voice=body.voice,
         zone_slugs=body.zones,
         air_at=as_utc(body.air_at, settings.tz) if body.air_at else None,
+        priority=body.priority,
     )
     try:
         bulletin = scheduler.submit(draft, user.id)
-    except BulletinError as error:
+    except Refusal as error:
         return _refusal(error.errors)
     rows = session.scalars(select(Broadcast).where(Broadcast.bulletin_id == bulletin.id).order_by(Broadcast.id))
     return BulletinOut(

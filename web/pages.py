@@ -12,8 +12,9 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
 import tts
-from radio.bulletins import BulletinDraft, BulletinError, check_text
+from radio.bulletins import BulletinDraft, check_text
 from radio.dashboard import upcoming_broadcasts, village_statuses
+from radio.errors import Refusal
 from radio.evidence import STATUS_LABELS, recent_broadcasts
 from radio.rendering import render_bulletin_audio
 from radio.security import verify_password
@@ -119,7 +120,7 @@ async def compose_submit(
         draft = BulletinDraft(form["title"], form["text"], form["voice"], form["zones"], air_at)
         try:
             bulletin = scheduler.submit(draft, user.id)
-        except BulletinError as error:
+        except Refusal as error:
             errors = error.errors
     if errors:
         return _render(request, "compose.html", 422, user=user, **_compose_context(session, form=form, errors=errors))

@@ -7,9 +7,24 @@ and PostgreSQL (large deployments).
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 
-from sqlalchemy import Column, DateTime, Enum, Float, ForeignKey, Integer, String, Table, Text, TypeDecorator
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Time,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -41,7 +56,15 @@ def utcnow() -> datetime:
 
 
 class Base(DeclarativeBase):
-    pass
+    # named constraints, so later migrations can drop or alter them on PostgreSQL as on SQLite
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
 
 
 class BulletinStatus(enum.StrEnum):
@@ -54,8 +77,35 @@ class BroadcastStatus(enum.StrEnum):
     planned = "planned"
     on_air = "on_air"
     aired = "aired"
+    interrupted = "interrupted"
     missed = "missed"
     failed = "failed"
+    cancelled = "cancelled"
+
+
+class Priority(enum.StrEnum):
+    """Circular 39/2020/TT-BTTTT: thông thường, ưu tiên, khẩn cấp."""
+
+    ordinary = "ordinary"
+    priority = "priority"
+    emergency = "emergency"
+
+
+class ItemKind(enum.StrEnum):
+    chime = "chime"
+    bulletin = "bulletin"
+    audio = "audio"
+    relay = "relay"
+    gap = "gap"
+
+
+class ProgrammeStatus(enum.StrEnum):
+    active = "active"
+    cancelled = "cancelled"
+
+
+def _enum(kind: type[enum.StrEnum]) -> Enum:
+    return Enum(kind, native_enum=False, length=20)
 
 
 class Commune(Base):
@@ -63,6 +113,11 @@ class Commune(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    # Airing rules; a village may override each one (its column is then not null).
+    quiet_start: Mapped[time | None] = mapped_column(Time)
+    quiet_end: Mapped[time | None] = mapped_column(Time)
+    weekdays: Mapped[str] = mapped_column(String(7), default="1234567")  # ISO weekday digits allowed to air
+    max_session_minutes: Mapped[int | None] = mapped_column(Integer)
     zones: Mapped[list[Zone]] = relationship(back_populates="commune", order_by="Zone.position")
 
 
@@ -76,6 +131,10 @@ class Zone(Base):
     name: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(100), unique=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    quiet_start: Mapped[time | None] = mapped_column(Time)
+    quiet_end: Mapped[time | None] = mapped_column(Time)
+    weekdays: Mapped[str | None] = mapped_column(String(7))
+    max_session_minutes: Mapped[int | None] = mapped_column(Integer)
     commune: Mapped[Commune] = relationship(back_populates="zones")
     speakers: Mapped[list[Speaker]] = relationship(back_populates="zone")
 
@@ -139,9 +198,8 @@ class Bulletin(Base):
     title: Mapped[str] = mapped_column(String(300))
     text: Mapped[str] = mapped_column(Text)
     voice: Mapped[str] = mapped_column(String(50))
-    status: Mapped[BulletinStatus] = mapped_column(
-        Enum(BulletinStatus, native_enum=False, length=20), default=BulletinStatus.draft
-    )
+    priority: Mapped[Priority] = mapped_column(_enum(Priority), default=Priority.ordinary)
+    status: Mapped[BulletinStatus] = mapped_column(_enum(BulletinStatus), default=BulletinStatus.draft)
     audio_sha256: Mapped[str | None] = mapped_column(ForeignKey("audio_assets.sha256"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -150,21 +208,81 @@ class Bulletin(Base):
     created_by: Mapped[User | None] = relationship()
 
 
-class Broadcast(Base):
-    """The as-run log: one row per bulletin, zone and planned instant, filled in as it airs."""
+programme_zones = Table(
+    "programme_zones",
+    Base.metadata,
+    Column("programme_id", ForeignKey("programmes.id", ondelete="CASCADE"), primary_key=True),
+    Column("zone_id", ForeignKey("zones.id"), primary_key=True),
+)
 
-    __tablename__ = "broadcasts"
+
+class Programme(Base):
+    """An ordered list of items aimed at villages, airing once (`one_off_at`) or on a recurrence.
+
+    The recurrence is an RFC 5545 RRULE evaluated in the commune's timezone at `start_time`,
+    limited to [valid_from, valid_until] and minus `skip_dates` (comma-separated ISO dates).
+    """
+
+    __tablename__ = "programmes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    bulletin_id: Mapped[int] = mapped_column(ForeignKey("bulletins.id"))
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
+    title: Mapped[str] = mapped_column(String(300))
+    priority: Mapped[Priority] = mapped_column(_enum(Priority), default=Priority.ordinary)
+    status: Mapped[ProgrammeStatus] = mapped_column(_enum(ProgrammeStatus), default=ProgrammeStatus.active)
+    one_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    start_time: Mapped[time | None] = mapped_column(Time)
+    rrule: Mapped[str | None] = mapped_column(String(500))
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    skip_dates: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    zones: Mapped[list[Zone]] = relationship(secondary=programme_zones, order_by="Zone.position")
+    items: Mapped[list[ProgrammeItem]] = relationship(
+        back_populates="programme", order_by="ProgrammeItem.position", cascade="all, delete-orphan"
+    )
+
+
+class ProgrammeItem(Base):
+    """One step of a programme; `duration_s` is known in advance for every kind, so sessions can be planned."""
+
+    __tablename__ = "programme_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[ItemKind] = mapped_column(_enum(ItemKind))
+    title: Mapped[str] = mapped_column(String(300), default="")
+    bulletin_id: Mapped[int | None] = mapped_column(ForeignKey("bulletins.id"))
+    audio_sha256: Mapped[str | None] = mapped_column(ForeignKey("audio_assets.sha256"))
+    relay_url: Mapped[str | None] = mapped_column(String(1000))
+    duration_s: Mapped[float] = mapped_column(Float)
+    programme: Mapped[Programme] = relationship(back_populates="items")
+    bulletin: Mapped[Bulletin | None] = relationship()
+
+
+class Broadcast(Base):
+    """The as-run log: one row per programme item, village and planned instant, filled in as it airs."""
+
+    __tablename__ = "broadcasts"
+    __table_args__ = (UniqueConstraint("programme_id", "zone_id", "occurrence_at", "item_position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id"), index=True)
+    occurrence_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    item_position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[ItemKind] = mapped_column(_enum(ItemKind), default=ItemKind.bulletin)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    priority: Mapped[Priority] = mapped_column(_enum(Priority), default=Priority.ordinary)
+    bulletin_id: Mapped[int | None] = mapped_column(ForeignKey("bulletins.id"))
     zone_id: Mapped[int] = mapped_column(ForeignKey("zones.id"))
     planned_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    status: Mapped[BroadcastStatus] = mapped_column(
-        Enum(BroadcastStatus, native_enum=False, length=20), default=BroadcastStatus.planned, index=True
-    )
-    audio_sha256: Mapped[str] = mapped_column(ForeignKey("audio_assets.sha256"))
-    note: Mapped[str] = mapped_column(String(500), default="")
-    bulletin: Mapped[Bulletin] = relationship()
+    status: Mapped[BroadcastStatus] = mapped_column(_enum(BroadcastStatus), default=BroadcastStatus.planned, index=True)
+    audio_sha256: Mapped[str | None] = mapped_column(ForeignKey("audio_assets.sha256"))
+    note: Mapped[str] = mapped_column(String(1000), default="")
+    bulletin: Mapped[Bulletin | None] = relationship()
     zone: Mapped[Zone] = relationship()
+    programme: Mapped[Programme | None] = relationship()

@@ -1,4 +1,4 @@
-"""The zone clock: silence when idle, items played whole and in order, real start/end reported."""
+"""The zone clock: silence when idle, items on their planned sample, emergencies cutting in."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from radio.playout import BLOCK_S, PlayoutItem, ZonePlayout
+from radio.sources import ArraySource
 
 RATE = 8000
 
@@ -27,41 +28,114 @@ class RecordingSink:
             return np.concatenate(self.blocks)
 
 
-def test_item_airs_between_silences_and_reports_real_times() -> None:
-    sink = RecordingSink()
+def constant(value: int, seconds: float) -> np.ndarray:
+    return np.full(int(RATE * seconds), value, dtype=np.int16)
+
+
+class Events:
+    def __init__(self) -> None:
+        self.log: list[tuple[str, str, datetime]] = []
+        self.done = threading.Event()
+
+    def item(self, title: str, pcm: np.ndarray, not_before: float = 0.0, last: bool = False) -> PlayoutItem:
+        def ended(at: datetime) -> None:
+            self.log.append((title, "end", at))
+            if last:
+                self.done.set()
+
+        return PlayoutItem(
+            title, ArraySource(pcm), not_before,
+            on_start=lambda at: self.log.append((title, "start", at)), on_end=ended,
+            on_interrupt=lambda at: self.log.append((title, "interrupt", at)),
+        )  # fmt: skip
+
+    def times(self, title: str, kind: str) -> list[datetime]:
+        return [at for t, k, at in self.log if t == title and k == kind]
+
+
+def test_item_starts_on_its_planned_instant_between_silences() -> None:
+    sink, events = RecordingSink(), Events()
     playout = ZonePlayout("thon-a", RATE, [sink])
-    events: dict[str, datetime] = {}
-    done = threading.Event()
-    tone = (np.cos(np.arange(int(RATE * 0.5)) * 2 * np.pi * 440 / RATE) * 10000 + 20000).astype(np.int16)
-
-    def ended(at: datetime) -> None:
-        events["end"] = at
-        done.set()
-
     playout.start()
     try:
-        time.sleep(0.3)
-        queued_at = datetime.now(UTC)
-        playout.enqueue(PlayoutItem("tone", tone, on_start=lambda at: events.__setitem__("start", at), on_end=ended))
-        assert done.wait(5)
+        planned = time.time() + 0.33  # deliberately not on a block boundary
+        playout.enqueue(events.item("tone", constant(1000, 0.5), planned, last=True))
+        assert events.done.wait(5)
         time.sleep(0.2)
     finally:
         playout.stop()
-
     played = sink.samples()
-    loud = np.flatnonzero(np.abs(played) > 0)
-    assert len(loud) > 0
-    assert played[: loud[0]].any() == 0  # silence before
-    np.testing.assert_array_equal(played[loud[0] : loud[0] + len(tone)], tone)  # the whole item, untouched
-    assert not played[loud[0] + len(tone) :].any()  # silence after
-    assert 0 <= (events["start"] - queued_at).total_seconds() < 2 * BLOCK_S
-    assert abs((events["end"] - events["start"]).total_seconds() - 0.5) < 2 * BLOCK_S
+    loud = np.flatnonzero(played)
+    assert len(loud) == int(RATE * 0.5)  # the whole item, once, contiguous
+    assert loud[-1] - loud[0] + 1 == len(loud)
+    started = events.times("tone", "start")[0].timestamp()
+    assert abs(started - planned) < 2 / RATE  # the very sample it was planned for
+    ended = events.times("tone", "end")[0].timestamp()
+    assert abs(ended - started - 0.5) < 2 / RATE
     assert playout.on_air is None
+
+
+def test_an_item_due_while_another_plays_follows_it_back_to_back() -> None:
+    sink, events = RecordingSink(), Events()
+    playout = ZonePlayout("thon-b", RATE, [sink])
+    now = time.time()
+    playout.enqueue(events.item("second", constant(2, 0.2), now + 0.2, last=True))
+    playout.enqueue(events.item("first", constant(1, 0.3), now + 0.1))
+    playout.start()
+    try:
+        assert events.done.wait(5)
+    finally:
+        playout.stop()
+    played = sink.samples()
+    audible = played[played != 0]
+    assert list(audible[: int(RATE * 0.3)]) == [1] * int(RATE * 0.3)
+    assert list(audible[int(RATE * 0.3) :]) == [2] * int(RATE * 0.2)
+    assert events.times("first", "end")[0] == events.times("second", "start")[0]
+
+
+def test_emergency_cuts_in_and_interrupted_item_resumes_where_it_stopped() -> None:
+    sink, events = RecordingSink(), Events()
+    playout = ZonePlayout("thon-c", RATE, [sink], resume_interrupted=True)
+    ramp = np.arange(1, int(RATE * 1.0) + 1, dtype=np.int16)  # every sample distinct: resumption is checkable
+    playout.start()
+    try:
+        playout.enqueue(events.item("ordinary", ramp, last=True))
+        time.sleep(0.4)
+        playout.preempt(events.item("emergency", np.full(int(RATE * 0.3), -5, dtype=np.int16)))
+        assert events.done.wait(5)
+    finally:
+        playout.stop()
+    played = sink.samples()
+    audible = played[played != 0]
+    cut = int(np.flatnonzero(audible == -5)[0])
+    assert list(audible[cut : cut + int(RATE * 0.3)]) == [-5] * int(RATE * 0.3)
+    rest = audible[cut + int(RATE * 0.3) :]
+    np.testing.assert_array_equal(np.concatenate([audible[:cut], rest]), ramp)  # nothing lost, nothing twice
+    assert len(events.times("ordinary", "interrupt")) == 1
+    assert len(events.times("ordinary", "start")) == 2  # started, then resumed
+    assert events.times("emergency", "start")[0] == events.times("ordinary", "interrupt")[0]
+
+
+def test_restart_policy_plays_interrupted_item_again_from_the_top() -> None:
+    sink, events = RecordingSink(), Events()
+    playout = ZonePlayout("thon-d", RATE, [sink], resume_interrupted=False)
+    ramp = np.arange(1, int(RATE * 0.6) + 1, dtype=np.int16)
+    playout.start()
+    try:
+        playout.enqueue(events.item("ordinary", ramp, last=True))
+        time.sleep(0.3)
+        playout.preempt(events.item("emergency", np.full(int(RATE * 0.1), -5, dtype=np.int16)))
+        assert events.done.wait(5)
+    finally:
+        playout.stop()
+    audible = sink.samples()[sink.samples() != 0]
+    after = audible[np.flatnonzero(audible == -5)[-1] + 1 :]
+    np.testing.assert_array_equal(after, ramp)
 
 
 def test_clock_runs_in_real_time() -> None:
     sink = RecordingSink()
-    playout = ZonePlayout("thon-b", RATE, [sink])
+    playout = ZonePlayout("thon-e", RATE, [sink])
     started = time.monotonic()
     playout.start()
     time.sleep(1.0)
@@ -76,8 +150,20 @@ def test_a_failing_sink_does_not_silence_the_others() -> None:
             raise OSError("device gone")
 
     good = RecordingSink()
-    playout = ZonePlayout("thon-c", RATE, [Broken(), good])
+    playout = ZonePlayout("thon-f", RATE, [Broken(), good])
     playout.start()
     time.sleep(0.3)
     playout.stop()
     assert len(good.samples()) >= RATE * 0.2
+
+
+def test_timestamps_are_utc() -> None:
+    events = Events()
+    playout = ZonePlayout("thon-g", RATE, [RecordingSink()])
+    playout.start()
+    try:
+        playout.enqueue(events.item("x", constant(3, 0.1), last=True))
+        assert events.done.wait(5)
+    finally:
+        playout.stop()
+    assert events.times("x", "start")[0].tzinfo == UTC

@@ -1,0 +1,141 @@
+"""Airing rules a programme must respect in every village it targets: quiet hours, allowed weekdays,
+longest session, and no overlap with another programme in the same village.
+
+Emergencies (khẩn cấp) are exempt from all of them. Every refusal says why in Vietnamese and, for
+overlaps, suggests the next free start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from radio.errors import Refusal
+from radio.storage.models import Commune, Priority, Programme, ProgrammeStatus, Zone, programme_zones
+from schedules.recurrence import Recurrence, parse_skip_dates
+
+CHECK_HORIZON = timedelta(days=62)  # two months of occurrences is enough to catch weekly and monthly clashes
+WEEKDAY_NAMES = {1: "Thứ Hai", 2: "Thứ Ba", 3: "Thứ Tư", 4: "Thứ Năm", 5: "Thứ Sáu", 6: "Thứ Bảy", 7: "Chủ Nhật"}
+
+
+class ProgrammeError(Refusal):
+    """The programme breaks an airing rule."""
+
+
+@dataclass(frozen=True)
+class ZoneRules:
+    quiet_start: time | None
+    quiet_end: time | None
+    weekdays: str
+    max_session_minutes: int | None
+
+    @classmethod
+    def of(cls, zone: Zone, commune: Commune) -> ZoneRules:
+        """A village's own rule where it has one, the commune's otherwise."""
+        return cls(
+            quiet_start=zone.quiet_start or commune.quiet_start,
+            quiet_end=zone.quiet_end or commune.quiet_end,
+            weekdays=zone.weekdays or commune.weekdays,
+            max_session_minutes=zone.max_session_minutes or commune.max_session_minutes,
+        )
+
+    def in_quiet_hours(self, moment: time) -> bool:
+        if self.quiet_start is None or self.quiet_end is None or self.quiet_start == self.quiet_end:
+            return False
+        if self.quiet_start < self.quiet_end:
+            return self.quiet_start <= moment < self.quiet_end
+        return moment >= self.quiet_start or moment < self.quiet_end  # the usual case: across midnight
+
+    def breaks(self, start: datetime, length: timedelta, tz: ZoneInfo) -> str | None:
+        """Why a session of `length` from `start` may not air here, or None."""
+        local_start, local_end = start.astimezone(tz), (start + length).astimezone(tz)
+        when = local_start.strftime("%H:%M ngày %d/%m/%Y")
+        if str(local_start.isoweekday()) not in self.weekdays:
+            return f"{WEEKDAY_NAMES[local_start.isoweekday()]} không phải ngày được phát ({when})."
+        if self.max_session_minutes and length > timedelta(minutes=self.max_session_minutes):
+            minutes = length.total_seconds() / 60
+            return f"Buổi phát dài {minutes:.0f} phút, vượt giới hạn {self.max_session_minutes} phút mỗi buổi."
+        probe = local_start
+        while probe < local_end or probe == local_start:  # minute steps: quiet hours are set in minutes
+            if self.in_quiet_hours(probe.time()):
+                quiet = f"{self.quiet_start:%H:%M}–{self.quiet_end:%H:%M}"
+                return f"Lúc {probe:%H:%M ngày %d/%m/%Y} thuộc giờ không phát ({quiet})."
+            probe += timedelta(minutes=1)
+        return None
+
+
+def recurrence_of(programme: Programme) -> Recurrence:
+    return Recurrence(
+        one_off_at=programme.one_off_at, start_time=programme.start_time, rrule=programme.rrule,
+        valid_from=programme.valid_from, valid_until=programme.valid_until,
+        skip_dates=parse_skip_dates(programme.skip_dates),
+    )  # fmt: skip
+
+
+def session_length(programme: Programme) -> timedelta:
+    return timedelta(seconds=sum(item.duration_s for item in programme.items))
+
+
+def _busy_intervals(
+    session: Session, zone: Zone, tz: ZoneInfo, start: datetime, end: datetime, exclude_id: int | None
+) -> list[tuple[datetime, datetime, str]]:
+    others = session.scalars(
+        select(Programme)
+        .join(programme_zones)
+        .where(
+            programme_zones.c.zone_id == zone.id,
+            Programme.status == ProgrammeStatus.active,
+            Programme.priority != Priority.emergency,
+        )
+        .options(selectinload(Programme.items))
+    ).all()
+    busy = []
+    for other in others:
+        if other.id == exclude_id:
+            continue
+        length = session_length(other)
+        for at in recurrence_of(other).occurrences(tz, start - length, end):
+            busy.append((at, at + length, other.title))
+    return sorted(busy)
+
+
+def _next_free_start(
+    busy: list[tuple[datetime, datetime, str]], rules: ZoneRules, after: datetime, length: timedelta, tz: ZoneInfo
+) -> datetime | None:
+    """The earliest start from `after` (on the minute) where the session fits between the others."""
+    candidate = after.replace(second=0, microsecond=0) + timedelta(minutes=1 if after.second else 0)
+    for _ in range(3 * 24 * 60):  # three days of minutes at most
+        clash = next((b for b in busy if b[0] < candidate + length and candidate < b[1]), None)
+        if clash is None and rules.breaks(candidate, length, tz) is None:
+            return candidate
+        candidate = clash[1] if clash else candidate + timedelta(minutes=1)
+        candidate = candidate.replace(second=0, microsecond=0) + timedelta(minutes=1 if candidate.second else 0)
+    return None
+
+
+def check_programme(session: Session, programme: Programme, tz: ZoneInfo, now: datetime) -> None:
+    """Raise ProgrammeError if any occurrence in the next two months breaks a rule in any village."""
+    if programme.priority == Priority.emergency:
+        return
+    length = session_length(programme)
+    occurrences = recurrence_of(programme).occurrences(tz, now - length, now + CHECK_HORIZON)
+    commune = session.get_one(Commune, programme.commune_id)
+    for zone in programme.zones:
+        rules = ZoneRules.of(zone, commune)
+        for at in occurrences:
+            if reason := rules.breaks(at, length, tz):
+                raise ProgrammeError({"when": f"{zone.name}: {reason}"})
+        busy = _busy_intervals(session, zone, tz, now - length, now + CHECK_HORIZON, programme.id)
+        for at in occurrences:
+            clash = next((b for b in busy if b[0] < at + length and at < b[1]), None)
+            if clash is None:
+                continue
+            begins, ends = clash[0].astimezone(tz), clash[1].astimezone(tz)
+            message = f"{zone.name}: trùng với chương trình “{clash[2]}” ({begins:%H:%M}–{ends:%H:%M} ngày {begins:%d/%m/%Y})."
+            if free := _next_free_start(busy, rules, at, length, tz):
+                message += f" Khung giờ trống gần nhất: {free.astimezone(tz):%H:%M ngày %d/%m/%Y}."
+            raise ProgrammeError({"when": message})

@@ -1,0 +1,160 @@
+"""The pronunciation lexicon: words a commune teaches the front end (place names, brands, new terms).
+
+Entries are applied before every other rule, and what they produce is final: it is kept out of
+reach of the later rules (numbers, acronym spelling) by standing in the text as one placeholder
+letter until the rules have run. So "Zalo" -> "da lô" stays "da lô", and an entry for "COVID"
+still lets "COVID-19" read its number.
+
+A commune's entries come first and win over the shipped defaults in ``data/lexicon.tsv``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache, cached_property
+
+from tts.frontend.cleanup import prepare
+from tts.frontend.lexicon import data_text
+
+# Placeholders are Tangut letters: word characters to every rule (so "COVID-19" is not read as a
+# minus sign), never upper case (so never spelled), and never found in a Vietnamese bulletin.
+_PLACEHOLDER_BASE = 0x17000
+_PLACEHOLDER_COUNT = 0x17FF
+_PLACEHOLDER = re.compile(f"[{chr(_PLACEHOLDER_BASE)}-{chr(_PLACEHOLDER_BASE + _PLACEHOLDER_COUNT - 1)}]")
+_MAX_WRITTEN_CHARS = 200
+_PATTERN_SYNTAX = re.compile(r"^/(?P<pattern>.+)/$", re.DOTALL)
+
+
+class LexiconError(ValueError):
+    """An entry that cannot be used; the message is Vietnamese, for the officer who typed it."""
+
+
+@dataclass(frozen=True)
+class LexiconEntry:
+    """One way of saying something: ``written`` (a word, or a regular expression if ``pattern``) -> ``spoken``."""
+
+    written: str
+    spoken: str
+    pattern: bool = False
+
+
+def check_entry(written: str, spoken: str, pattern: bool = False) -> list[str]:
+    """Problems with an entry an officer typed, in Vietnamese; an empty list means it can be saved."""
+    problems = []
+    if not written.strip():
+        problems.append("Chưa nhập từ cần đọc.")
+    elif len(written) > _MAX_WRITTEN_CHARS:
+        problems.append(f"Từ cần đọc dài quá {_MAX_WRITTEN_CHARS} ký tự.")
+    elif pattern:
+        try:
+            compiled = re.compile(written)
+        except re.error as error:
+            problems.append(f"Mẫu không hợp lệ: {error}.")
+        else:
+            if compiled.fullmatch(""):
+                problems.append("Mẫu khớp cả chuỗi rỗng; hãy viết mẫu cụ thể hơn.")
+    if not spoken.strip():
+        problems.append("Chưa nhập cách đọc.")
+    elif any(c.isdigit() for c in spoken):
+        problems.append("Cách đọc phải viết bằng chữ, không dùng chữ số (ví dụ: “hai”, không phải “2”).")
+    return problems
+
+
+def parse_lexicon(text: str) -> list[LexiconEntry]:
+    """Entries from lexicon TSV text (``written<TAB>spoken``; ``/regex/`` marks a pattern; ``#`` comments).
+
+    Raises LexiconError naming the line of the first entry that cannot be used.
+    """
+    entries = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        written, tab, spoken = line.partition("\t")
+        written, spoken = written.strip(), spoken.strip()
+        syntax = _PATTERN_SYNTAX.match(written)
+        entry = LexiconEntry(syntax["pattern"], spoken, True) if syntax else LexiconEntry(written, spoken)
+        problems = check_entry(entry.written, entry.spoken, entry.pattern) if tab else ["Thiếu dấu Tab giữa hai cột."]
+        if problems:
+            raise LexiconError(f"Dòng {number}: {' '.join(problems)}")
+        entries.append(entry)
+    return entries
+
+
+def format_lexicon(entries: Iterable[LexiconEntry]) -> str:
+    """TSV text that ``parse_lexicon`` reads back into the same entries (for export and backup)."""
+    return "".join(f"/{e.written}/\t{e.spoken}\n" if e.pattern else f"{e.written}\t{e.spoken}\n" for e in entries)
+
+
+class Lexicon:
+    """An ordered set of entries; earlier entries win. ``Lexicon.commune(...)`` adds the shipped defaults."""
+
+    def __init__(self, entries: Iterable[LexiconEntry]) -> None:
+        self.entries = tuple(entries)
+        for entry in self.entries:
+            if problems := check_entry(entry.written, entry.spoken, entry.pattern):
+                raise LexiconError(f"{entry.written!r}: {' '.join(problems)}")
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, str]) -> Lexicon:
+        """Entries from ``{written: spoken}``; a key written ``/.../`` is a regular expression."""
+        return cls(
+            LexiconEntry(m["pattern"], spoken, True) if (m := _PATTERN_SYNTAX.match(written)) else LexiconEntry(written, spoken)
+            for written, spoken in mapping.items()
+        )
+
+    @cached_property
+    def _rules(self) -> list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]]:
+        """Patterns first (in order), then every word in one alternation, longest first."""
+        rules: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = []
+        words: dict[str, str] = {}
+        for entry in self.entries:
+            if entry.pattern:
+                rules.append((re.compile(entry.written), lambda _m, spoken=entry.spoken: spoken))
+            else:
+                words.setdefault(prepare(entry.written).casefold(), entry.spoken)
+        if words:
+            alternatives = (r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True))
+            pattern = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+            rules.append((pattern, lambda m: words[" ".join(m.group().casefold().split())]))
+        return rules
+
+    def protect(self, text: str, said: list[str]) -> str:
+        """Replace every match by a placeholder letter and append its spoken form to ``said``."""
+
+        def hold(spoken: str) -> str:
+            if len(said) >= _PLACEHOLDER_COUNT:
+                return spoken  # a bulletin with thousands of entries: the rest are simply rewritten
+            said.append(spoken)
+            return chr(_PLACEHOLDER_BASE + len(said) - 1)
+
+        for pattern, speak in self._rules:
+            text = pattern.sub(lambda m, speak=speak: hold(speak(m)), text)
+        return text
+
+
+@cache
+def default_lexicon() -> Lexicon:
+    """The shipped entries of ``data/lexicon.tsv``."""
+    return Lexicon(parse_lexicon(data_text("lexicon.tsv")))
+
+
+def commune_lexicon(entries: Lexicon | Mapping[str, str] | Iterable[LexiconEntry] | None) -> Lexicon:
+    """A commune's entries (as a Lexicon, a ``{written: spoken}`` dict or entries) followed by the defaults."""
+    if entries is None:
+        return default_lexicon()
+    if isinstance(entries, Mapping):
+        entries = Lexicon.from_mapping(entries)
+    own = entries.entries if isinstance(entries, Lexicon) else tuple(entries)
+    return Lexicon(own + default_lexicon().entries)
+
+
+def strip_placeholders(text: str) -> str:
+    """Remove characters that would be mistaken for placeholders (Tangut never appears in a bulletin)."""
+    return _PLACEHOLDER.sub("", text)
+
+
+def restore(text: str, said: list[str]) -> str:
+    """Put the spoken forms back in place of their placeholders."""
+    return _PLACEHOLDER.sub(lambda m: said[ord(m.group()) - _PLACEHOLDER_BASE], text)
