@@ -37,6 +37,11 @@ class BulletinDraft:
     priority: Priority = Priority.ordinary
 
 
+def vietnamese_number(value: int) -> str:
+    """12000 → "12.000": Vietnamese groups thousands with dots."""
+    return f"{value:,}".replace(",", ".")
+
+
 def check_text(text: str, voice: str, settings: Settings) -> dict[str, str]:
     """The checks a preview needs too (no villages or time yet)."""
     errors: dict[str, str] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import sys
 
@@ -35,10 +36,48 @@ def _normalize(_settings: Settings, _args: argparse.Namespace) -> int:
 def _say(settings: Settings, args: argparse.Namespace) -> int:
     import tts
 
-    audio = tts.finish(tts.synthesize(args.text, args.voice), settings.loudness_target_lufs, settings.true_peak_dbtp)
-    with open(args.output, "wb") as handle:
-        handle.write(tts.encode_mp3(audio, settings.stream_bitrate))
+    if not any(character.isalnum() for character in args.text):
+        print("radio say: the text has nothing to read aloud", file=sys.stderr)
+        return 2
+    try:
+        audio = tts.synthesize(args.text, args.voice)
+    except ValueError as error:
+        print(f"radio say: {error}", file=sys.stderr)
+        return 2
+    mp3 = tts.encode_mp3(
+        tts.finish(audio, settings.loudness_target_lufs, settings.true_peak_dbtp), settings.stream_bitrate
+    )
+    try:
+        with open(args.output, "wb") as handle:
+            handle.write(mp3)
+    except OSError as error:
+        print(f"radio say: cannot write {args.output}: {error.strerror}", file=sys.stderr)
+        return 2
     print(f"wrote {args.output} ({audio.duration_s:.1f} s)")
+    return 0
+
+
+def _set_password(settings: Settings, args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from radio.security import hash_password
+    from radio.station import Station
+    from radio.storage.models import User
+
+    password = args.password or getpass.getpass(f"New password for {args.username}: ")
+    if len(password) < 8:
+        print("radio users set-password: use at least 8 characters", file=sys.stderr)
+        return 2
+    station = Station(settings)
+    station.prepare_database()
+    with station.sessions.begin() as session:
+        user = session.scalar(select(User).where(User.username == args.username))
+        if user is None:
+            print(f"radio users set-password: no user {args.username!r}", file=sys.stderr)
+            return 2
+        user.password_hash = hash_password(password)
+    station.engine.dispose()
+    print(f"password of {args.username} changed")
     return 0
 
 
@@ -57,9 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     say = commands.add_parser("say", help="speak a text into an MP3 file with the broadcast pipeline")
     say.add_argument("text")
-    say.add_argument("-o", "--output", default="say.mp3")
+    say.add_argument("-o", "--output", default="say.mp3", help="MP3 file to write (default: say.mp3)")
     say.add_argument("--voice", default="vi", help="vi, vi-VN-x-central or vi-VN-x-south")
     say.set_defaults(handler=_say)
+    users = commands.add_parser("users", help="station accounts").add_subparsers(dest="users_command", required=True)
+    set_password = users.add_parser("set-password", help="set a user's password (e.g. a forgotten admin password)")
+    set_password.add_argument("username")
+    set_password.add_argument("--password", help="the new password (asked for when omitted)")
+    set_password.set_defaults(handler=_set_password)
     return parser
 
 

@@ -104,10 +104,16 @@ def _local(moment: datetime | None, tz: ZoneInfo) -> str:
 
 
 def broadcasts_csv(broadcasts: Iterable[Broadcast], tz: ZoneInfo) -> str:
-    """CSV for auditors: times in the commune's zone with their UTC offset, audio named by sha256."""
+    """CSV for auditors: times in the commune's zone with their UTC offset, audio named by sha256.
+
+    Starts with a byte-order mark so that Excel, which most communes open it with, reads UTF-8.
+    """
     out = io.StringIO()
+    out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(["id", "title", "village", "planned", "started", "ended", "status", "audio_sha256", "note"])
+    writer.writerow(
+        ["Mã", "Nội dung", "Thôn, xóm", "Hẹn lúc", "Bắt đầu", "Kết thúc", "Trạng thái", "Mã tệp (sha256)", "Ghi chú"]
+    )
     for row in broadcasts:
         writer.writerow(
             [
@@ -117,7 +123,7 @@ def broadcasts_csv(broadcasts: Iterable[Broadcast], tz: ZoneInfo) -> str:
                 _local(row.planned_at, tz),
                 _local(row.started_at, tz),
                 _local(row.ended_at, tz),
-                row.status.value,
+                STATUS_LABELS[row.status],
                 row.audio_sha256,
                 row.note,
             ]

@@ -49,6 +49,7 @@ class ZoneStream:
         self.sample_rate = sample_rate
         self.bitrate = bitrate
         self._listeners: set[_Listener] = set()
+        self._closing = False
         self._lock = threading.Lock()
         self._process = subprocess.Popen(
             [
@@ -93,7 +94,8 @@ class ZoneStream:
             stdin.write(block.astype("<i2", copy=False).tobytes())
             stdin.flush()
         except (BrokenPipeError, ValueError):
-            log.error("zone %s: stream encoder stopped", self.slug)
+            if not self._closing:
+                log.error("zone %s: stream encoder stopped", self.slug)
 
     def _pump(self) -> None:
         stdout = self._process.stdout
@@ -128,6 +130,7 @@ class ZoneStream:
             log.info("zone %s: listener left (%d now)", self.slug, len(self._listeners))
 
     def close(self) -> None:
+        self._closing = True
         if self._process.stdin:
             with contextlib.suppress(BrokenPipeError, ValueError):
                 self._process.stdin.close()

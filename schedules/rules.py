@@ -135,7 +135,10 @@ def check_programme(session: Session, programme: Programme, tz: ZoneInfo, now: d
             if clash is None:
                 continue
             begins, ends = clash[0].astimezone(tz), clash[1].astimezone(tz)
-            message = f"{zone.name}: trùng với chương trình “{clash[2]}” ({begins:%H:%M}–{ends:%H:%M} ngày {begins:%d/%m/%Y})."
+            message = (
+                f"{zone.name}: trùng với chương trình “{clash[2]}” "
+                f"({begins:%H:%M}–{ends:%H:%M} ngày {begins:%d/%m/%Y})."
+            )
             if free := _next_free_start(busy, rules, at, length, tz):
                 message += f" Khung giờ trống gần nhất: {free.astimezone(tz):%H:%M ngày %d/%m/%Y}."
             raise ProgrammeError({"when": message})

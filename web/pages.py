@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,17 +12,22 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
 import tts
-from radio.bulletins import BulletinDraft, check_text
+from radio.bulletins import BulletinDraft, check_text, validate_draft
 from radio.dashboard import upcoming_broadcasts, village_statuses
 from radio.errors import Refusal
 from radio.evidence import STATUS_LABELS, recent_broadcasts
 from radio.rendering import render_bulletin_audio
 from radio.security import verify_password
-from radio.storage.models import User, Zone
+from radio.storage.models import Priority, User, Zone
 from web.deps import PageUser, SchedulerDep, SessionDep, SettingsDep, StationDep
 from web.timefmt import as_utc, local_text
 
 router = APIRouter(include_in_schema=False)
+PRIORITY_LABELS = {
+    "ordinary": "Thông thường",
+    "priority": "Ưu tiên",
+    "emergency": "Khẩn cấp (phát ngay, ngắt chương trình đang phát)",
+}
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 
@@ -69,8 +74,8 @@ def dashboard(request: Request, session: SessionDep, station: StationDep, user: 
 
 def _compose_context(session: SessionDep, **values: Any) -> dict[str, Any]:
     zones = session.scalars(select(Zone).order_by(Zone.position)).all()
-    values.setdefault("form", {"voice": tts.DEFAULT_VOICE, "when": "now", "zones": []})
-    return {"zones": zones, "voices": tts.VOICES, "errors": {}, **values}
+    values.setdefault("form", {"voice": tts.DEFAULT_VOICE, "when": "now", "zones": [], "priority": "ordinary"})
+    return {"zones": zones, "voices": tts.VOICES, "priorities": PRIORITY_LABELS, "errors": {}, **values}
 
 
 @router.get("/bulletins/new")
@@ -91,6 +96,7 @@ async def compose_submit(
         "air_at": str(raw.get("air_at", "")),
         "all_zones": bool(raw.get("all_zones")),
         "zones": [str(slug) for slug in raw.getlist("zones")],
+        "priority": str(raw.get("priority", Priority.ordinary.value)),
     }
     if raw.get("action") == "preview":
         if errors := check_text(form["text"], form["voice"], settings):
@@ -109,19 +115,24 @@ async def compose_submit(
         )
     if form["all_zones"]:
         form["zones"] = list(session.scalars(select(Zone.slug)))
-    errors: dict[str, str] = {}
-    air_at = None
+    air_at, time_error = None, None
     if form["when"] == "at":
         try:
             air_at = as_utc(datetime.fromisoformat(form["air_at"]), settings.tz)
         except ValueError:
-            errors["air_at"] = "Hãy chọn ngày và giờ phát."
-    if not errors:
-        draft = BulletinDraft(form["title"], form["text"], form["voice"], form["zones"], air_at)
-        try:
+            time_error = "Hãy chọn ngày và giờ phát."
+    priority = Priority(form["priority"]) if form["priority"] in Priority.__members__ else Priority.ordinary
+    draft = BulletinDraft(form["title"], form["text"], form["voice"], form["zones"], air_at, priority)
+    errors: dict[str, str] = {}
+    try:
+        if time_error:  # still check the rest, so the officer sees every problem at once
+            validate_draft(session, settings, draft, datetime.now(UTC))
+        else:
             bulletin = scheduler.submit(draft, user.id)
-        except Refusal as error:
-            errors = error.errors
+    except Refusal as error:
+        errors = error.errors
+    if time_error:
+        errors["air_at"] = time_error
     if errors:
         return _render(request, "compose.html", 422, user=user, **_compose_context(session, form=form, errors=errors))
     when = "ngay bây giờ" if air_at is None else f"lúc {local_text(air_at, settings.tz)}"

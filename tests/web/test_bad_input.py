@@ -21,7 +21,8 @@ def client(live_server: LiveServer) -> httpx.Client:
     ("change", "field", "words"),
     [
         ({"text": "   "}, "text", "không được để trống"),
-        ({"text": "a" * 10_001}, "text", "vượt quá giới hạn 10.000 ký tự"),
+        ({"text": "a" * 10_001}, "text", "Nội dung dài 10.001 ký tự, vượt quá giới hạn 10.000 ký tự."),
+        ({"text": "... !!!"}, "text", "không có chữ hay số nào"),
         ({"zones": []}, "zones", "chọn ít nhất một thôn"),
         ({"zones": ["thon-dong", "thon-khong-co"]}, "zones", "thon-khong-co"),
         ({"air_at": (datetime.now(UTC) - timedelta(minutes=5)).isoformat()}, "air_at", "đã qua"),
@@ -60,6 +61,15 @@ def test_form_shows_every_problem_in_vietnamese(client: httpx.Client) -> None:
     assert "Hãy chọn ít nhất một thôn, xóm để phát." in page
     assert "Thời điểm phát 07:00 ngày 01/01/2020 đã qua." in page
     assert client.get("/api/broadcasts").json() == before
+
+
+def test_form_without_a_time_still_names_the_other_problems(client: httpx.Client) -> None:
+    response = client.post(
+        "/bulletins/new", data={"text": "", "voice": "vi", "when": "at", "air_at": "", "action": "submit"}
+    )
+    assert response.status_code == 422
+    for message in ("Hãy chọn ngày và giờ phát.", "không được để trống", "Hãy chọn ít nhất một thôn"):
+        assert message in response.text
 
 
 def test_unknown_village_stream_is_404(live_server: LiveServer) -> None:

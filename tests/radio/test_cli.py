@@ -1,0 +1,59 @@
+"""The `radio` command as a person types it: clear English errors, exit codes, files really written."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.audio_checks import RATE, decode_mp3, window_rms_db
+
+
+def radio(*args: str, data_dir: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "RADIO_DATA_DIR": str(data_dir), "RADIO_CONFIG": str(data_dir / "none.toml")}
+    return subprocess.run(
+        [sys.executable, "-m", "radio.cli", *args], input=stdin, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_say_writes_speech(tmp_path: Path) -> None:
+    out = tmp_path / "tin.mp3"
+    result = radio("say", "Xin chào bà con thôn Đông.", "-o", str(out), data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    samples = decode_mp3(out.read_bytes())
+    assert len(samples) / RATE > 1.0
+    assert window_rms_db(samples).max() > -30
+
+
+def test_say_refuses_empty_text_and_bad_paths(tmp_path: Path) -> None:
+    empty = radio("say", "...", "-o", str(tmp_path / "x.mp3"), data_dir=tmp_path)
+    assert empty.returncode == 2 and "nothing to read aloud" in empty.stderr
+    assert not (tmp_path / "x.mp3").exists()
+    bad = radio("say", "Xin chào", "-o", str(tmp_path / "missing" / "x.mp3"), data_dir=tmp_path)
+    assert bad.returncode == 2 and "cannot write" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_normalize_prints_one_line_per_input_line(tmp_path: Path) -> None:
+    result = radio("tts", "normalize", data_dir=tmp_path, stdin="UBND xã\n\n7h30 ngày 20/3\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["ủy ban nhân dân xã", "", "bảy giờ ba mươi phút ngày hai mươi tháng ba"]
+
+
+def test_set_password_lets_the_admin_back_in(tmp_path: Path) -> None:
+    from radio.config import Settings
+    from radio.security import verify_password
+    from radio.station import Station
+    from radio.storage.models import User
+
+    result = radio("users", "set-password", "admin", "--password", "mat-khau-moi-123", data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    station = Station(Settings(data_dir=tmp_path))
+    with station.sessions() as session:
+        admin = session.query(User).filter_by(username="admin").one()
+        assert verify_password(admin.password_hash, "mat-khau-moi-123")
+    station.engine.dispose()
+    short = radio("users", "set-password", "admin", "--password", "ngan", data_dir=tmp_path)
+    assert short.returncode == 2
+    unknown = radio("users", "set-password", "khong-co", "--password", "mat-khau-moi-123", data_dir=tmp_path)
+    assert unknown.returncode == 2 and "no user" in unknown.stderr
