@@ -49,8 +49,11 @@ def check_text(text: str, voice: str, settings: Settings) -> dict[str, str]:
         errors["text"] = "Nội dung bản tin không được để trống."
     elif len(text) > settings.max_text_chars:
         errors["text"] = (
-            f"Nội dung dài {len(text):,} ký tự, vượt quá giới hạn {settings.max_text_chars:,} ký tự.".replace(",", ".")
+            f"Nội dung dài {vietnamese_number(len(text))} ký tự, "
+            f"vượt quá giới hạn {vietnamese_number(settings.max_text_chars)} ký tự."
         )
+    elif not any(character.isalnum() for character in text):
+        errors["text"] = "Nội dung không có chữ hay số nào để đọc."
     if voice not in tts.VOICES:
         errors["voice"] = f"Giọng đọc “{voice}” không có trong hệ thống."
     return errors
