@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from radio.bulletins import BulletinDraft
 from radio.station import Station
 from radio.storage.models import Broadcast, BroadcastStatus, Bulletin, Programme, User
-from schedules.planner import add_programme, materialize, plan_bulletin
+from schedules.planner import add_programme, cancel_programme, materialize, plan_bulletin, replace_programme
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +69,20 @@ class AirScheduler:
             broadcasts = add_programme(session, programme, self.settings.tz, now, horizon)
         self._arm_rows(broadcasts, now)
         return programme
+
+    def edit(self, programme_id: int, edited: Programme) -> None:
+        """Replace a programme's content and times; its future airings are planned anew."""
+        now = datetime.now(UTC)
+        horizon = timedelta(days=self.settings.plan_horizon_days)
+        with self.station.sessions.begin() as session:
+            programme = session.get_one(Programme, programme_id)
+            broadcasts = replace_programme(session, programme, edited, self.settings.tz, now, horizon)
+        self._arm_rows(broadcasts, now)
+
+    def cancel(self, programme_id: int) -> int:
+        """Cancel a programme; returns how many planned airings were called off."""
+        with self.station.sessions.begin() as session:
+            return cancel_programme(session, session.get_one(Programme, programme_id))
 
     def replan(self) -> None:
         """Plan recurring programmes over the horizon and arm every planned airing due soon."""

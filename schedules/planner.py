@@ -123,6 +123,31 @@ def cancel_programme(session: Session, programme: Programme) -> int:
     return len(planned)
 
 
+def replace_programme(
+    session: Session, programme: Programme, edited: Programme, tz: ZoneInfo, now: datetime, horizon: timedelta
+) -> list[Broadcast]:
+    """Edit in place: future planned airings are dropped and re-planned from the new content and times."""
+    for row in session.scalars(
+        select(Broadcast).where(Broadcast.programme_id == programme.id, Broadcast.status == BroadcastStatus.planned)
+    ):
+        session.delete(row)
+    for name in ("title", "priority", "one_off_at", "start_time", "rrule", "valid_from", "valid_until", "skip_dates"):
+        setattr(programme, name, getattr(edited, name))
+    programme.zones = list(edited.zones)
+    programme.items.clear()
+    session.flush()
+    columns = ("position", "kind", "title", "bulletin_id", "audio_sha256", "relay_url", "duration_s")
+    programme.items.extend(ProgrammeItem(**{name: getattr(item, name) for name in columns}) for item in edited.items)
+    if edited in session:
+        session.expunge(edited)
+    session.flush()
+    check_programme(session, programme, tz, now)
+    end = now + horizon
+    if programme.one_off_at is not None:
+        end = max(end, programme.one_off_at + timedelta(seconds=1))
+    return materialize(session, tz, now, end)
+
+
 def bulletin_item(bulletin: Bulletin, duration_s: float, position: int = 0) -> ProgrammeItem:
     return ProgrammeItem(
         position=position, kind=ItemKind.bulletin, title=bulletin.title, bulletin=bulletin,
