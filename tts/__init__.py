@@ -13,6 +13,8 @@ from tts.audio import Audio
 from tts.chime import chime
 from tts.codec import decode, encode_mp3
 from tts.frontend import normalize
+from tts.frontend.analysis import TextWarning, analyze
+from tts.frontend.pronunciation import Lexicon, LexiconEntry, LexiconError, check_entry, format_lexicon, parse_lexicon
 from tts.mastering import finish, measure_loudness
 from tts.synthesis import synthesize
 from tts.voices import DEFAULT_VOICE, VOICES
@@ -21,11 +23,19 @@ __all__ = [
     "DEFAULT_VOICE",
     "VOICES",
     "Audio",
+    "Lexicon",
+    "LexiconEntry",
+    "LexiconError",
+    "TextWarning",
+    "analyze",
+    "check_entry",
     "chime",
     "decode",
     "encode_mp3",
     "finish",
+    "format_lexicon",
     "measure_loudness",
     "normalize",
+    "parse_lexicon",
     "synthesize",
 ]

@@ -1,6 +1,7 @@
 """Text front end: written Vietnamese bulletin text -> the words a reader would say.
 
-``normalize`` runs an ordered list of rewriting passes. The order matters: phone numbers before
+``normalize`` runs an ordered list of rewriting passes. The pronunciation lexicon comes first and
+its spoken forms are final (see ``pronunciation``). Then the order matters: phone numbers before
 ranges (their hyphens group digits), ranges before dates ("14-15/12/2024"), dates and times
 before units and plain numbers, acronym spelling last so it only sees what no rule claimed.
 """
@@ -8,14 +9,16 @@ before units and plain numbers, acronym spelling last so it only sees what no ru
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
-from tts.frontend.abbreviations import expand_abbreviations, spell_acronyms
+from tts.frontend.abbreviations import acronyms_to_spell, expand_abbreviations, spell_acronyms
 from tts.frontend.cleanup import prepare, tidy
 from tts.frontend.dates import expand_dates
 from tts.frontend.measures import expand_money, expand_percentages, expand_rates, expand_units
 from tts.frontend.numbers import expand_numbers, expand_ordinals
 from tts.frontend.phones import expand_phone_numbers
+from tts.frontend.pronunciation import Lexicon, protect, restore
 from tts.frontend.ranges import expand_negative_numbers, expand_ranges
 from tts.frontend.roman import expand_roman_numerals
 from tts.frontend.sentences import split_paragraphs
@@ -23,8 +26,7 @@ from tts.frontend.times import expand_times
 
 __all__ = ["normalize", "split_paragraphs"]
 
-_PASSES: tuple[Callable[[str], str], ...] = (
-    prepare,
+_RULES: tuple[Callable[[str], str], ...] = (
     expand_abbreviations,
     expand_phone_numbers,
     expand_ranges,
@@ -38,13 +40,35 @@ _PASSES: tuple[Callable[[str], str], ...] = (
     expand_rates,
     expand_ordinals,
     expand_numbers,
-    spell_acronyms,
-    tidy,
 )
 
 
-def normalize(text: str) -> str:
-    """Rewrite written Vietnamese into its spoken form (NFC), keeping sentence punctuation and paragraphs."""
-    for rewrite in _PASSES:
-        text = rewrite(text)
-    return unicodedata.normalize("NFC", text)
+@dataclass(frozen=True)
+class Rewriting:
+    """What the front end did to a text: the spoken form and the evidence ``analyze`` reports from."""
+
+    spoken: str
+    spelled: list[str]
+    """Upper-case tokens no rule or lexicon entry knew, spelled letter by letter."""
+    untidy: str
+    """The text just before the last pass, which drops or replaces whatever symbols are left."""
+
+
+def rewrite(text: str, lexicon: Lexicon | Mapping[str, str] | None = None) -> Rewriting:
+    """Run every pass over ``text`` (see ``normalize``) and keep what happened along the way."""
+    said: list[str] = []
+    text = protect(prepare(text), lexicon, said)
+    for rule in _RULES:
+        text = rule(text)
+    spelled = acronyms_to_spell(text)
+    untidy = restore(spell_acronyms(text), said)
+    return Rewriting(unicodedata.normalize("NFC", tidy(untidy)), spelled, untidy)
+
+
+def normalize(text: str, lexicon: Lexicon | Mapping[str, str] | None = None) -> str:
+    """Rewrite written Vietnamese into its spoken form (NFC), keeping sentence punctuation and paragraphs.
+
+    ``lexicon`` holds the commune's own pronunciations (a ``Lexicon`` or ``{written: spoken}``, a key
+    written ``/.../`` being a regular expression); they are applied before the shipped ones and every rule.
+    """
+    return rewrite(text, lexicon).spoken

@@ -38,14 +38,21 @@ def is_vietnamese_syllable(word: str) -> bool:
     return _SYLLABLE.fullmatch(bare) is not None
 
 
-def _spell(word: str) -> str:
+def spell(word: str) -> str:
+    """Letter names of ``word``, as a reader spells an acronym."""
     names = letters()
     return " ".join(names.get(letter, letter) for letter in word)
 
 
+def _needs_spelling(token: str) -> bool:
+    return token.isupper() and not is_vietnamese_syllable(token)
+
+
+def acronyms_to_spell(text: str) -> list[str]:
+    """The tokens ``spell_acronyms`` would spell, in order."""
+    return [m.group() for m in _UPPER_WORD.finditer(text) if _needs_spelling(m.group())]
+
+
 def spell_acronyms(text: str) -> str:
     """Spell upper-case tokens that are not Vietnamese syllables with Vietnamese letter names (VTV -> vê tê vê)."""
-    return _UPPER_WORD.sub(
-        lambda m: _spell(m.group()) if m.group().isupper() and not is_vietnamese_syllable(m.group()) else m.group(),
-        text,
-    )
+    return _UPPER_WORD.sub(lambda m: spell(m.group()) if _needs_spelling(m.group()) else m.group(), text)

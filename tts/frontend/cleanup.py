@@ -14,7 +14,9 @@ from tts.frontend.lexicon import symbols
 
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 _SPACES = re.compile(r"[^\S\n]+")
-_QUOTES = re.compile(r"[\"“”„«»‘’`]")
+_QUOTES = re.compile(r"[\"“”„«»]")
+# Typographic apostrophes become the plain one, which names such as Cư M'gar are written with.
+_APOSTROPHES = re.compile(r"[‘’ʼ`]")
 _BULLET = re.compile(r"^[ \t]*[-+*•·▪●◦][ \t]+", re.MULTILINE)
 
 _BRACKETS = re.compile(r"\s*[()\[\]{}]\s*")
@@ -29,10 +31,11 @@ _BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 
 
 def prepare(text: str) -> str:
-    """NFC, one kind of dash, quote marks and list bullets removed, plain spaces, LF line ends."""
+    """NFC, one kind of dash and apostrophe, quote marks and list bullets removed, plain spaces, LF line ends."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = _DASHES.sub("-", text)
     text = _QUOTES.sub("", text)
+    text = _APOSTROPHES.sub("'", text)
     text = _BULLET.sub("", text)
     return _SPACES.sub(" ", text)
 

@@ -11,11 +11,15 @@ from functools import cache
 from importlib.resources import files
 
 
+def data_text(name: str) -> str:
+    """The whole text of a data file, in NFC whatever editor saved it."""
+    return unicodedata.normalize("NFC", (files("tts") / "data" / name).read_text(encoding="utf-8"))
+
+
 def _lines(name: str) -> list[str]:
-    """Non-empty, non-comment lines of a data file, in NFC whatever editor saved it."""
-    text = (files("tts") / "data" / name).read_text(encoding="utf-8")
-    lines = (line for line in text.splitlines() if line.strip() and not line.startswith("#"))
-    return [unicodedata.normalize("NFC", line) for line in lines]
+    """Non-empty, non-comment lines of a data file."""
+    lines = (line for line in data_text(name).splitlines() if line.strip() and not line.startswith("#"))
+    return list(lines)
 
 
 def _table(name: str) -> dict[str, str]:

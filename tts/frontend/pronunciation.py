@@ -5,7 +5,7 @@ reach of the later rules (numbers, acronym spelling) by standing in the text as 
 letter until the rules have run. So "Zalo" -> "da lô" stays "da lô", and an entry for "COVID"
 still lets "COVID-19" read its number.
 
-A commune's entries come first and win over the shipped defaults in ``data/lexicon.tsv``.
+A commune's entries are applied first, so they win over the shipped defaults in ``data/lexicon.tsv``.
 """
 
 from __future__ import annotations
@@ -88,44 +88,43 @@ def format_lexicon(entries: Iterable[LexiconEntry]) -> str:
 
 
 class Lexicon:
-    """An ordered set of entries; earlier entries win. ``Lexicon.commune(...)`` adds the shipped defaults."""
+    """A commune's entries. Patterns are tried first, in order, then all words at once, longest first."""
 
-    def __init__(self, entries: Iterable[LexiconEntry]) -> None:
+    def __init__(self, entries: Iterable[LexiconEntry] = ()) -> None:
         self.entries = tuple(entries)
         for entry in self.entries:
             if problems := check_entry(entry.written, entry.spoken, entry.pattern):
-                raise LexiconError(f"{entry.written!r}: {' '.join(problems)}")
+                raise LexiconError(f"{entry.written}: {' '.join(problems)}")
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, str]) -> Lexicon:
         """Entries from ``{written: spoken}``; a key written ``/.../`` is a regular expression."""
         return cls(
-            LexiconEntry(m["pattern"], spoken, True) if (m := _PATTERN_SYNTAX.match(written)) else LexiconEntry(written, spoken)
-            for written, spoken in mapping.items()
+            LexiconEntry(m["pattern"], spoken, True) if (m := _PATTERN_SYNTAX.match(key)) else LexiconEntry(key, spoken)
+            for key, spoken in mapping.items()
         )
 
     @cached_property
     def _rules(self) -> list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]]:
-        """Patterns first (in order), then every word in one alternation, longest first."""
         rules: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = []
         words: dict[str, str] = {}
         for entry in self.entries:
             if entry.pattern:
                 rules.append((re.compile(entry.written), lambda _m, spoken=entry.spoken: spoken))
             else:
-                words.setdefault(prepare(entry.written).casefold(), entry.spoken)
+                words.setdefault(_word_key(prepare(entry.written)), entry.spoken)
         if words:
             alternatives = (r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True))
             pattern = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
-            rules.append((pattern, lambda m: words[" ".join(m.group().casefold().split())]))
+            rules.append((pattern, lambda m: words[_word_key(m.group())]))
         return rules
 
     def protect(self, text: str, said: list[str]) -> str:
-        """Replace every match by a placeholder letter and append its spoken form to ``said``."""
+        """Replace every match by a placeholder letter whose spoken form is appended to ``said``."""
 
         def hold(spoken: str) -> str:
             if len(said) >= _PLACEHOLDER_COUNT:
-                return spoken  # a bulletin with thousands of entries: the rest are simply rewritten
+                return spoken  # thousands of matches in one text: the rest are left to the later rules
             said.append(spoken)
             return chr(_PLACEHOLDER_BASE + len(said) - 1)
 
@@ -134,25 +133,29 @@ class Lexicon:
         return text
 
 
+def _word_key(written: str) -> str:
+    return " ".join(written.casefold().split())
+
+
 @cache
 def default_lexicon() -> Lexicon:
     """The shipped entries of ``data/lexicon.tsv``."""
     return Lexicon(parse_lexicon(data_text("lexicon.tsv")))
 
 
-def commune_lexicon(entries: Lexicon | Mapping[str, str] | Iterable[LexiconEntry] | None) -> Lexicon:
-    """A commune's entries (as a Lexicon, a ``{written: spoken}`` dict or entries) followed by the defaults."""
+def as_lexicon(entries: Lexicon | Mapping[str, str] | None) -> Lexicon:
+    """A commune's entries given as a Lexicon or a ``{written: spoken}`` dict (None: no entries)."""
     if entries is None:
-        return default_lexicon()
-    if isinstance(entries, Mapping):
-        entries = Lexicon.from_mapping(entries)
-    own = entries.entries if isinstance(entries, Lexicon) else tuple(entries)
-    return Lexicon(own + default_lexicon().entries)
+        return Lexicon()
+    return entries if isinstance(entries, Lexicon) else Lexicon.from_mapping(entries)
 
 
-def strip_placeholders(text: str) -> str:
-    """Remove characters that would be mistaken for placeholders (Tangut never appears in a bulletin)."""
-    return _PLACEHOLDER.sub("", text)
+def protect(text: str, lexicon: Lexicon | Mapping[str, str] | None, said: list[str]) -> str:
+    """Apply the commune's entries, then the shipped ones, leaving placeholders (see ``restore``)."""
+    text = _PLACEHOLDER.sub("", text)  # a Tangut letter in a bulletin could only be a stray: drop it
+    for layer in (as_lexicon(lexicon), default_lexicon()):
+        text = layer.protect(text, said)
+    return text
 
 
 def restore(text: str, said: list[str]) -> str:
