@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     )
     plan_horizon_days: int = Field(7, description="How far ahead recurring programmes are planned into airings.")
     max_text_chars: int = 10_000
+    max_upload_mb: int = Field(50, description="Largest pre-recorded audio file accepted.")
     admin_password: str | None = Field(None, description="First-run admin password; generated when empty.")
     log_level: str = "INFO"
 

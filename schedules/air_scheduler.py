@@ -9,7 +9,7 @@ An airing that was on air when the station died is logged as interrupted and not
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -19,6 +19,7 @@ from radio.bulletins import BulletinDraft
 from radio.station import Station
 from radio.storage.models import Broadcast, BroadcastStatus, Bulletin, Programme, User
 from schedules.planner import add_programme, cancel_programme, materialize, plan_bulletin, replace_programme
+from schedules.programmes import ProgrammeSpec, build_programme, clone_programme
 
 log = logging.getLogger(__name__)
 
@@ -61,22 +62,37 @@ class AirScheduler:
         self._arm_rows(broadcasts, now)
         return bulletin
 
-    def add(self, programme: Programme) -> Programme:
-        """Check, store and plan a programme (ProgrammeError if it breaks a rule), then arm its airings."""
+    def add(self, spec: ProgrammeSpec, author_id: int) -> int:
+        """Build, check, store and plan a programme (Refusal if it breaks a rule), then arm its airings."""
         now = datetime.now(UTC)
-        horizon = timedelta(days=self.settings.plan_horizon_days)
         with self.station.sessions.begin() as session:
-            broadcasts = add_programme(session, programme, self.settings.tz, now, horizon)
+            author = session.get_one(User, author_id)
+            programme = build_programme(session, spec, author.commune_id, author.id, now)
+            broadcasts = add_programme(session, programme, self.settings.tz, now, self._horizon)
+            programme_id = programme.id
         self._arm_rows(broadcasts, now)
-        return programme
+        return programme_id
 
-    def edit(self, programme_id: int, edited: Programme) -> None:
+    def clone(self, programme_id: int, author_id: int, start_time: time | None, one_off_at: datetime | None) -> int:
+        """Copy a programme, usually at another time (a copy at the same time in the same villages clashes)."""
+        now = datetime.now(UTC)
+        with self.station.sessions.begin() as session:
+            copy = clone_programme(session.get_one(Programme, programme_id), author_id)
+            copy.start_time = start_time or copy.start_time
+            copy.one_off_at = one_off_at or copy.one_off_at
+            broadcasts = add_programme(session, copy, self.settings.tz, now, self._horizon)
+            copy_id = copy.id
+        self._arm_rows(broadcasts, now)
+        return copy_id
+
+    def edit(self, programme_id: int, spec: ProgrammeSpec, author_id: int) -> None:
         """Replace a programme's content and times; its future airings are planned anew."""
         now = datetime.now(UTC)
-        horizon = timedelta(days=self.settings.plan_horizon_days)
         with self.station.sessions.begin() as session:
+            author = session.get_one(User, author_id)
+            edited = build_programme(session, spec, author.commune_id, author.id, now)
             programme = session.get_one(Programme, programme_id)
-            broadcasts = replace_programme(session, programme, edited, self.settings.tz, now, horizon)
+            broadcasts = replace_programme(session, programme, edited, self.settings.tz, now, self._horizon)
         self._arm_rows(broadcasts, now)
 
     def cancel(self, programme_id: int) -> int:
@@ -84,13 +100,15 @@ class AirScheduler:
         with self.station.sessions.begin() as session:
             return cancel_programme(session, session.get_one(Programme, programme_id))
 
+    @property
+    def _horizon(self) -> timedelta:
+        return timedelta(days=self.settings.plan_horizon_days)
+
     def replan(self) -> None:
         """Plan recurring programmes over the horizon and arm every planned airing due soon."""
         now = datetime.now(UTC)
         with self.station.sessions.begin() as session:
-            added = materialize(
-                session, self.settings.tz, now - self._grace, now + timedelta(days=self.settings.plan_horizon_days)
-            )
+            added = materialize(session, self.settings.tz, now - self._grace, now + self._horizon)
             planned = session.execute(
                 select(Broadcast.id, Broadcast.planned_at).where(
                     Broadcast.status == BroadcastStatus.planned, Broadcast.planned_at < now + ARM_WINDOW

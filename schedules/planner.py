@@ -134,12 +134,12 @@ def replace_programme(
     for name in ("title", "priority", "one_off_at", "start_time", "rrule", "valid_from", "valid_until", "skip_dates"):
         setattr(programme, name, getattr(edited, name))
     programme.zones = list(edited.zones)
+    if edited in session:  # built only to carry the new values; it must not be stored itself
+        session.expunge(edited)
     programme.items.clear()
     session.flush()
     columns = ("position", "kind", "title", "bulletin_id", "audio_sha256", "relay_url", "duration_s")
     programme.items.extend(ProgrammeItem(**{name: getattr(item, name) for name in columns}) for item in edited.items)
-    if edited in session:
-        session.expunge(edited)
     session.flush()
     check_programme(session, programme, tz, now)
     end = now + horizon

@@ -40,12 +40,13 @@ def encode_mp3(audio: Audio, bitrate: str = "64k") -> bytes:
     return out.getvalue()
 
 
-def decode(data: bytes, fmt: str = "mp3", sample_rate: int | None = None) -> Audio:
-    """Decode ``data`` in container/codec ``fmt`` (an ffmpeg format name) to mono, resampling if asked.
+def decode(data: bytes, fmt: str | None = "mp3", sample_rate: int | None = None) -> Audio:
+    """Decode ``data`` in container/codec ``fmt`` (an ffmpeg format name; None lets ffmpeg probe it) to mono,
+    resampling if asked.
 
     Raises ValueError when ffmpeg cannot decode the data.
     """
-    command = [FFMPEG, "-hide_banner", "-loglevel", "error", "-f", fmt, "-i", "pipe:0", "-vn", "-ac", "1"]
+    command = [FFMPEG, "-hide_banner", "-loglevel", "error", *(["-f", fmt] if fmt else []), "-i", "pipe:0", "-vn", "-ac", "1"]
     if sample_rate is not None:
         command += ["-ar", str(sample_rate)]
     command += ["-c:a", "pcm_s16le", "-f", "wav", "pipe:1"]

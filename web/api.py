@@ -98,7 +98,7 @@ class BulletinOut(BaseModel):
     broadcasts: list[BroadcastOut]
 
 
-def _refusal(errors: dict[str, str]) -> JSONResponse:
+def refusal(errors: dict[str, str]) -> JSONResponse:
     return JSONResponse(
         status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
         content={"detail": [{"field": name, "message": message} for name, message in errors.items()]},
@@ -134,7 +134,7 @@ def voices(_user: ApiUser) -> dict[str, str]:
 @router.post("/preview", response_model=PreviewOut, responses={422: {"description": "Nội dung không hợp lệ"}})
 def preview(body: PreviewIn, session: SessionDep, settings: SettingsDep, _user: ApiUser) -> PreviewOut | JSONResponse:
     if errors := check_text(body.text, body.voice, settings):
-        return _refusal(errors)
+        return refusal(errors)
     asset = render_bulletin_audio(session, settings, body.text, body.voice)
     session.commit()
     return PreviewOut(
@@ -165,7 +165,7 @@ def create_bulletin(
     try:
         bulletin = scheduler.submit(draft, user.id)
     except Refusal as error:
-        return _refusal(error.errors)
+        return refusal(error.errors)
     rows = session.scalars(select(Broadcast).where(Broadcast.bulletin_id == bulletin.id).order_by(Broadcast.id))
     return BulletinOut(
         id=bulletin.id,

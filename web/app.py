@@ -15,7 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from radio.config import Settings
 from radio.station import Station
 from schedules.air_scheduler import AirScheduler
-from web import api, pages, streams
+from web import api, api_programmes, pages, streams
 from web.deps import LoginRequired
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     app.add_exception_handler(LoginRequired, _to_login)
     app.include_router(api.router)
+    app.include_router(api_programmes.router)
     app.include_router(streams.router)
     app.include_router(pages.router)
     return app
