@@ -31,7 +31,7 @@ PRIORITY_LABELS = {
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 
-def _render(request: Request, name: str, code: int = 200, **context: Any) -> HTMLResponse:
+def render(request: Request, name: str, code: int = 200, **context: Any) -> HTMLResponse:
     settings = request.app.state.settings
     context.setdefault("flash", request.session.pop("flash", None))
     context["local"] = lambda moment: local_text(moment, settings.tz)
@@ -41,7 +41,7 @@ def _render(request: Request, name: str, code: int = 200, **context: Any) -> HTM
 
 @router.get("/login")
 def login_page(request: Request) -> HTMLResponse:
-    return _render(request, "login.html")
+    return render(request, "login.html")
 
 
 @router.post("/login")
@@ -50,7 +50,7 @@ async def login_submit(request: Request, session: SessionDep) -> Response:
     username, password = str(form.get("username", "")), str(form.get("password", ""))
     user = session.scalar(select(User).where(User.username == username))
     if user is None or not verify_password(user.password_hash, password):
-        return _render(request, "login.html", 401, error="Sai tên đăng nhập hoặc mật khẩu.", username=username)
+        return render(request, "login.html", 401, error="Sai tên đăng nhập hoặc mật khẩu.", username=username)
     request.session["user_id"] = user.id
     return RedirectResponse("/", status_code=status.HTTP_303_SEE_OTHER)
 
@@ -63,7 +63,7 @@ def logout(request: Request) -> Response:
 
 @router.get("/")
 def dashboard(request: Request, session: SessionDep, station: StationDep, user: PageUser) -> HTMLResponse:
-    return _render(
+    return render(
         request,
         "dashboard.html",
         user=user,
@@ -80,7 +80,7 @@ def _compose_context(session: SessionDep, **values: Any) -> dict[str, Any]:
 
 @router.get("/bulletins/new")
 def compose_page(request: Request, session: SessionDep, user: PageUser) -> HTMLResponse:
-    return _render(request, "compose.html", user=user, **_compose_context(session))
+    return render(request, "compose.html", user=user, **_compose_context(session))
 
 
 @router.post("/bulletins/new")
@@ -100,12 +100,12 @@ async def compose_submit(
     }
     if raw.get("action") == "preview":
         if errors := check_text(form["text"], form["voice"], settings):
-            return _render(
+            return render(
                 request, "compose.html", 422, user=user, **_compose_context(session, form=form, errors=errors)
             )
         asset = render_bulletin_audio(session, settings, form["text"], form["voice"])
         session.commit()
-        return _render(
+        return render(
             request,
             "compose.html",
             user=user,
@@ -134,7 +134,7 @@ async def compose_submit(
     if time_error:
         errors["air_at"] = time_error
     if errors:
-        return _render(request, "compose.html", 422, user=user, **_compose_context(session, form=form, errors=errors))
+        return render(request, "compose.html", 422, user=user, **_compose_context(session, form=form, errors=errors))
     when = "ngay bây giờ" if air_at is None else f"lúc {local_text(air_at, settings.tz)}"
     request.session["flash"] = f"Đã lên lịch phát bản tin “{bulletin.title}” {when}."
     return RedirectResponse("/", status_code=status.HTTP_303_SEE_OTHER)
@@ -142,4 +142,4 @@ async def compose_submit(
 
 @router.get("/log")
 def log_page(request: Request, session: SessionDep, user: PageUser) -> HTMLResponse:
-    return _render(request, "log.html", user=user, broadcasts=recent_broadcasts(session))
+    return render(request, "log.html", user=user, broadcasts=recent_broadcasts(session))
