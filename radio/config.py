@@ -48,7 +48,9 @@ class Settings(BaseSettings):
     max_session_minutes: int = Field(
         45, description="Default longest session of a new commune (Hà Nội: 15 urban, 45 rural)."
     )
-    relay_national_url: str = Field("", description="Stream URL of the national station (VOV) for the morning template.")
+    relay_national_url: str = Field(
+        "", description="Stream URL of the national station (VOV) for the morning template."
+    )
     relay_district_url: str = Field("", description="Stream URL of the district station for the morning template.")
     plan_horizon_days: int = Field(7, description="How far ahead recurring programmes are planned into airings.")
     max_text_chars: int = 10_000

@@ -46,7 +46,18 @@ def decode(data: bytes, fmt: str | None = "mp3", sample_rate: int | None = None)
 
     Raises ValueError when ffmpeg cannot decode the data.
     """
-    command = [FFMPEG, "-hide_banner", "-loglevel", "error", *(["-f", fmt] if fmt else []), "-i", "pipe:0", "-vn", "-ac", "1"]
+    command = [
+        FFMPEG,
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        *(["-f", fmt] if fmt else []),
+        "-i",
+        "pipe:0",
+        "-vn",
+        "-ac",
+        "1",
+    ]
     if sample_rate is not None:
         command += ["-ar", str(sample_rate)]
     command += ["-c:a", "pcm_s16le", "-f", "wav", "pipe:1"]
