@@ -100,6 +100,7 @@ def create_bulletin(
         title=title_or_first_line(draft.title, draft.text),
         text=draft.text,
         voice=draft.voice,
+        priority=draft.priority,
         status=BulletinStatus.scheduled,
         audio_sha256=asset.sha256,
         created_by=author,

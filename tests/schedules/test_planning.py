@@ -25,7 +25,7 @@ WEEK = timedelta(days=7)
 
 @pytest.fixture
 def session(settings: Settings) -> Iterator[Session]:
-    station = Station(settings)
+    station = Station(settings.model_copy(update={"quiet_hours": "21:00-05:00"}))
     station.prepare_database()  # demo commune: quiet hours 21:00-05:00, 45-minute sessions
     with station.sessions() as session:
         yield session

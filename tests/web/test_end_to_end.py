@@ -4,39 +4,17 @@ the live streams of a targeted and an untargeted village, and check speech, sile
 from __future__ import annotations
 
 import hashlib
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 
-import httpx
 import numpy as np
 
 from tests.audio_checks import RATE, WINDOW_S, decode_mp3, window_rms_db
 from tests.conftest import LiveServer
+from tests.web.streams import StreamRecorder
 
 SPEECH_DB = -40.0  # speech windows at -16 LUFS sit far above this
 SILENCE_DB = -70.0
-
-
-class StreamRecorder(threading.Thread):
-    """Reads a live stream over HTTP, like ffplay or an IP speaker would."""
-
-    def __init__(self, url: str) -> None:
-        super().__init__(daemon=True)
-        self.url = url
-        self.data = bytearray()
-        self.connected_at = 0.0
-        self.headers: httpx.Headers | None = None
-        self.stop = threading.Event()
-
-    def run(self) -> None:
-        with httpx.stream("GET", self.url, timeout=30) as response:
-            self.headers = response.headers
-            self.connected_at = time.time()
-            for chunk in response.iter_bytes():
-                self.data.extend(chunk)
-                if self.stop.is_set():
-                    break
 
 
 def test_bulletin_airs_in_targeted_villages_only(live_server: LiveServer) -> None:

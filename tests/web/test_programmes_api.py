@@ -23,7 +23,7 @@ MORNING = {
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> LiveServer:
-    server = start_server(tmp_path_factory.mktemp("programmes") / "data")
+    server = start_server(tmp_path_factory.mktemp("programmes") / "data", RADIO_QUIET_HOURS="21:00-05:00")
     yield server
     stop_server(server)
 
