@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -61,6 +62,21 @@ def upcoming_broadcasts(session: Session, limit: int = 10) -> list[Broadcast]:
         .options(joinedload(Broadcast.zone))
         .where(Broadcast.status == BroadcastStatus.planned)
         .order_by(Broadcast.planned_at)
+        .limit(limit)
+    )
+    return list(session.scalars(statement))
+
+
+def problem_broadcasts(session: Session, since: datetime, limit: int = 20) -> list[Broadcast]:
+    """Airings that did not go as planned (missed, interrupted by a stop, failed): the officer must see them."""
+    statement = (
+        select(Broadcast)
+        .options(joinedload(Broadcast.zone))
+        .where(
+            Broadcast.status.in_([BroadcastStatus.missed, BroadcastStatus.interrupted, BroadcastStatus.failed]),
+            Broadcast.planned_at >= since,
+        )
+        .order_by(Broadcast.planned_at.desc())
         .limit(limit)
     )
     return list(session.scalars(statement))

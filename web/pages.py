@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 import tts
 from radio.bulletins import BulletinDraft, check_text, validate_draft
-from radio.dashboard import upcoming_broadcasts, village_statuses
+from radio.dashboard import problem_broadcasts, upcoming_broadcasts, village_statuses
 from radio.errors import Refusal
 from radio.evidence import STATUS_LABELS, recent_broadcasts
 from radio.rendering import render_bulletin_audio
@@ -69,6 +69,7 @@ def dashboard(request: Request, session: SessionDep, station: StationDep, user: 
         user=user,
         villages=village_statuses(session, station),
         upcoming=upcoming_broadcasts(session),
+        problems=problem_broadcasts(session, datetime.now(UTC) - timedelta(days=7)),
     )
 
 

@@ -60,7 +60,7 @@ def mirror(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     root.mkdir()
     handler = functools.partial(_QuietHandler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}", root
     server.shutdown()
@@ -73,7 +73,9 @@ def _published(base_url: str, root: Path, name: str = "vi_VN-tiny-x_low", **chan
         target = root / source.name.replace("tiny-vi", name)
         shutil.copyfile(source, target)
         data = target.read_bytes()
-        files.append(PublishedFile(target.name, f"{base_url}/{target.name}", len(data), hashlib.sha256(data).hexdigest()))
+        files.append(
+            PublishedFile(target.name, f"{base_url}/{target.name}", len(data), hashlib.sha256(data).hexdigest())
+        )
     if "model_sha256" in changes:
         files[0] = PublishedFile(files[0].name, files[0].url, files[0].size, str(changes["model_sha256"]))
     if "model_size" in changes:
@@ -138,7 +140,9 @@ def test_shipped_catalogue_lists_the_published_vietnamese_voices() -> None:
         assert [f.name for f in voice.files] == [f"{name}.onnx", f"{name}.onnx.json"]
         for file in voice.files:
             quality, speaker = name.split("-")[2], name.split("-")[1]
-            pattern = rf"https://huggingface\.co/rhasspy/piper-voices/resolve/[0-9a-f]{{40}}/vi/vi_VN/{speaker}/{quality}/"
+            pattern = (
+                rf"https://huggingface\.co/rhasspy/piper-voices/resolve/[0-9a-f]{{40}}/vi/vi_VN/{speaker}/{quality}/"
+            )
             assert re.match(pattern + re.escape(file.name), file.url), file.url
             assert file.size > 1000 and (file.sha256 is None or re.fullmatch(r"[0-9a-f]{64}", file.sha256))
     assert all(f.sha256 for f in published["vi_VN-vais1000-medium"].files)
