@@ -80,9 +80,33 @@ def session_length(programme: Programme) -> timedelta:
     return timedelta(seconds=sum(item.duration_s for item in programme.items))
 
 
+def _time_of_day_s(programme: Programme, tz: ZoneInfo) -> float:
+    moment = programme.one_off_at.astimezone(tz).time() if programme.one_off_at else programme.start_time
+    assert moment is not None
+    return moment.hour * 3600 + moment.minute * 60 + moment.second
+
+
+def _may_overlap(a: Programme, b: Programme, tz: ZoneInfo) -> bool:
+    """Whether two programmes' sessions can meet on some day, judged on the 24-hour clock alone.
+
+    A cheap test that spares expanding the recurrences of the thousands of programmes that air at
+    other hours (a commune with many villages and years of programmes would otherwise wait seconds).
+    """
+    day = 24 * 3600
+    gap = (_time_of_day_s(b, tz) - _time_of_day_s(a, tz)) % day
+    return gap < session_length(a).total_seconds() or (day - gap) % day < session_length(b).total_seconds()
+
+
 def _busy_intervals(
-    session: Session, zone: Zone, tz: ZoneInfo, start: datetime, end: datetime, exclude_id: int | None
+    session: Session,
+    programme: Programme,
+    zone: Zone,
+    tz: ZoneInfo,
+    start: datetime,
+    end: datetime,
+    prefilter: bool = True,
 ) -> list[tuple[datetime, datetime, str]]:
+    """Sessions of the village's other programmes in [start, end); `prefilter` skips those at other hours."""
     others = session.scalars(
         select(Programme)
         .join(programme_zones)
@@ -95,7 +119,7 @@ def _busy_intervals(
     ).all()
     busy = []
     for other in others:
-        if other.id == exclude_id:
+        if other.id == programme.id or (prefilter and not _may_overlap(programme, other, tz)):
             continue
         length = session_length(other)
         for at in recurrence_of(other).occurrences(tz, start - length, end):
@@ -129,7 +153,7 @@ def check_programme(session: Session, programme: Programme, tz: ZoneInfo, now: d
         for at in occurrences:
             if reason := rules.breaks(at, length, tz):
                 raise ProgrammeError({"when": f"{zone.name}: {reason}"})
-        busy = _busy_intervals(session, zone, tz, now - length, now + CHECK_HORIZON, programme.id)
+        busy = _busy_intervals(session, programme, zone, tz, now - length, now + CHECK_HORIZON)
         for at in occurrences:
             clash = next((b for b in busy if b[0] < at + length and at < b[1]), None)
             if clash is None:
@@ -139,6 +163,8 @@ def check_programme(session: Session, programme: Programme, tz: ZoneInfo, now: d
                 f"{zone.name}: trùng với chương trình “{clash[2]}” "
                 f"({begins:%H:%M}–{ends:%H:%M} ngày {begins:%d/%m/%Y})."
             )
-            if free := _next_free_start(busy, rules, at, length, tz):
+            # the free slot may lie at another hour, where the prefiltered list is blind: look again in full
+            nearby = _busy_intervals(session, programme, zone, tz, at - length, at + timedelta(days=3), False)
+            if free := _next_free_start(nearby, rules, at, length, tz):
                 message += f" Khung giờ trống gần nhất: {free.astimezone(tz):%H:%M ngày %d/%m/%Y}."
             raise ProgrammeError({"when": message})

@@ -76,6 +76,14 @@ def test_overlap_in_the_same_village_is_refused_with_the_next_free_slot(session:
     assert session.scalar(select(func.count()).select_from(Programme).where(Programme.title == "Thông báo")) == 0
 
 
+def test_suggested_slot_skips_programmes_at_other_hours_too(session: Session) -> None:
+    add(session)  # 05:30-05:40
+    add(session, title="Tin huyện", start_time=time(5, 40), items=[gap(600)])  # 05:40-05:50
+    with pytest.raises(Refusal) as refused:
+        add(session, title="Thông báo ngắn", start_time=time(5, 31), items=[gap(180)])
+    assert "Khung giờ trống gần nhất: 05:50 ngày 24/11/2026" in refused.value.errors["when"]
+
+
 def test_another_village_may_air_different_content_in_the_same_slot(session: Session) -> None:
     add(session)
     rows = add(session, title="Tin thôn Tây", zone_slugs=["thon-tay"], start_time=time(5, 30), items=[gap(120)])
