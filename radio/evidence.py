@@ -9,12 +9,17 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from collections.abc import Iterable
+import queue
+import threading
+from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, joinedload, sessionmaker
+from tenacity import retry, retry_if_exception_type, stop_after_delay, wait_exponential
 
 from radio.storage.models import Broadcast, BroadcastStatus, Bulletin, BulletinStatus
 
@@ -32,12 +37,50 @@ STATUS_LABELS = {
 
 
 class EvidenceRecorder:
-    """Writes the start and end of airings; called from playout threads, each call its own transaction."""
+    """Writes what happened on air, in order, from one writer thread.
+
+    Playout clocks report starts and ends from their real-time threads; a database that is busy
+    (SQLite locked by a large planning transaction, PostgreSQL failing over) must never stall or
+    kill a village's audio, so reports are queued here and written with retries.
+    """
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._sessions = session_factory
+        self._queue: queue.Queue[Callable[[], None] | None] = queue.Queue()
+        self._writer = threading.Thread(target=self._write_all, name="evidence", daemon=True)
+        self._writer.start()
+
+    def _write_all(self) -> None:
+        while (write := self._queue.get()) is not None:
+            try:
+                _with_retries(write)
+            except Exception:  # the airing happened; losing its record is bad but must not stop the writer
+                log.exception("could not record evidence")
+            finally:
+                self._queue.task_done()
+        self._queue.task_done()
+
+    def flush(self) -> None:
+        """Wait until every report so far is written (tests, shutdown)."""
+        self._queue.join()
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._writer.join(timeout=30)
 
     def started(self, broadcast_id: int, at: datetime, note: str = "") -> None:
+        self._queue.put(partial(self._started, broadcast_id, at, note))
+
+    def interrupted(self, broadcast_id: int, at: datetime) -> None:
+        self._queue.put(partial(self._interrupted, broadcast_id, at))
+
+    def ended(self, broadcast_id: int, at: datetime) -> None:
+        self._queue.put(partial(self._ended, broadcast_id, at))
+
+    def failed(self, broadcast_id: int, status: BroadcastStatus, note: str) -> None:
+        self._queue.put(partial(self._failed, broadcast_id, status, note))
+
+    def _started(self, broadcast_id: int, at: datetime, note: str) -> None:
         """The first start sets `started_at`; a later one is a resumption after an emergency, noted."""
         with self._sessions.begin() as session:
             broadcast = session.get_one(Broadcast, broadcast_id)
@@ -49,7 +92,7 @@ class EvidenceRecorder:
                 _append_note(broadcast, f"resumed at {at.isoformat(timespec='seconds')}")
         log.info("broadcast %d on air at %s", broadcast_id, at.isoformat())
 
-    def interrupted(self, broadcast_id: int, at: datetime) -> None:
+    def _interrupted(self, broadcast_id: int, at: datetime) -> None:
         with self._sessions.begin() as session:
             _append_note(
                 session.get_one(Broadcast, broadcast_id),
@@ -57,7 +100,7 @@ class EvidenceRecorder:
             )
         log.warning("broadcast %d interrupted by an emergency at %s", broadcast_id, at.isoformat())
 
-    def ended(self, broadcast_id: int, at: datetime) -> None:
+    def _ended(self, broadcast_id: int, at: datetime) -> None:
         with self._sessions.begin() as session:
             broadcast = session.get_one(Broadcast, broadcast_id)
             broadcast.status = BroadcastStatus.aired
@@ -76,12 +119,22 @@ class EvidenceRecorder:
                 session.get_one(Bulletin, broadcast.bulletin_id).status = BulletinStatus.aired
         log.info("broadcast %d ended at %s", broadcast_id, at.isoformat())
 
-    def failed(self, broadcast_id: int, status: BroadcastStatus, note: str) -> None:
+    def _failed(self, broadcast_id: int, status: BroadcastStatus, note: str) -> None:
         with self._sessions.begin() as session:
             broadcast = session.get_one(Broadcast, broadcast_id)
             broadcast.status = status
             _append_note(broadcast, note)
         log.warning("broadcast %d %s: %s", broadcast_id, status.value, note)
+
+
+@retry(
+    retry=retry_if_exception_type(OperationalError),
+    wait=wait_exponential(multiplier=0.05, max=2),
+    stop=stop_after_delay(120),
+    reraise=True,
+)
+def _with_retries(write: Callable[[], None]) -> None:
+    write()
 
 
 def _append_note(broadcast: Broadcast, note: str) -> None:

@@ -73,6 +73,7 @@ class ZonePlayout:
         self._lock = threading.Lock()
         self._current: PlayoutItem | None = None
         self._cut_ins: list[PlayoutItem] = []
+        self._lateness = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"playout-{slug}", daemon=True)
 
@@ -110,12 +111,20 @@ class ZonePlayout:
             interrupted = self._current
             if interrupted is not None:
                 if interrupted.started:
-                    interrupted.on_interrupt(_at(at))
+                    self._report(interrupted.on_interrupt, at)
                     if not self.resume_interrupted:
                         interrupted.source.rewind()
                     interrupted.started = False
                 heapq.heappush(self._queue, (_INTERRUPTED, 0.0, -next(self._order), interrupted))
             self._current = None
+
+    def _report(self, callback: Callable[[datetime], None], at: float) -> None:
+        """Tell the item's owner when something happened; `at` is where the sample sits in the stream,
+        plus how late this block is being handed to the sinks (the honest moment it went out)."""
+        try:
+            callback(_at(at + self._lateness))
+        except Exception:  # a failing report must never stop the clock
+            log.exception("zone %s: playout callback failed", self.slug)
 
     def _take_due(self, block_end: float) -> PlayoutItem | None:
         with self._lock:
@@ -140,11 +149,11 @@ class ZonePlayout:
             item = self._current
             if not item.started:
                 item.started = True
-                item.on_start(_at(at))
+                self._report(item.on_start, at)
             samples = item.source.read(self._block - filled)
             if samples is None or len(samples) == 0:
                 item.source.close()
-                item.on_end(_at(at))
+                self._report(item.on_end, at)
                 self._current = None
                 continue
             out[filled : filled + len(samples)] = samples
@@ -154,8 +163,10 @@ class ZonePlayout:
     def _run(self) -> None:
         deadline = time.monotonic()
         while not self._stop.is_set():
+            now = time.monotonic()
+            self._lateness = max(0.0, now - deadline)
             # planned instants are wall-clock; re-reading the offset each block follows clock steps
-            block = self._fill(deadline + time.time() - time.monotonic())
+            block = self._fill(deadline + time.time() - now)
             for sink in self.sinks:
                 try:
                     sink.write(block)

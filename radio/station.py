@@ -78,6 +78,8 @@ class Station:
     def stop(self) -> None:
         for playout in self.playouts.values():
             playout.stop()
+        self.evidence.flush()
+        self.evidence.close()
         for stream in self.streams.values():
             stream.close()
         if self._local_output:

@@ -21,9 +21,19 @@ def test_legacy_text_is_converted(legacy: str, encoding: str) -> None:
     assert normalize(legacy) == normalize(UNICODE)
 
 
-def test_unicode_and_plain_text_pass_unchanged() -> None:
-    for text in (UNICODE, "Hello 123", "Ông Müller đến thăm xã.", ""):
-        assert to_unicode(text) == (text, None)
+@pytest.mark.parametrize(
+    "text",
+    [
+        UNICODE,
+        "Hello 123",
+        "",
+        "Müller fährt über die Brücke, schön.",  # foreign letters that are also TCVN3/VNI characters
+        "· Thôn Đông họp · Xã có «Zalo» và Zalo® · ống Ø60 · 1½ kg · § 2",  # symbols that are too
+    ],
+    ids=["unicode", "ascii", "empty", "german", "symbols"],
+)
+def test_unicode_and_plain_text_pass_unchanged(text: str) -> None:
+    assert to_unicode(text) == (text, None)
 
 
 def test_a_short_legacy_phrase_is_converted() -> None:
@@ -34,9 +44,10 @@ def test_a_short_legacy_phrase_is_converted() -> None:
     ("text", "reason"),
     [
         (UNICODE + " " + TCVN3, "lẫn giữa Unicode và bảng mã cũ"),
-        ("Müller fährt über die Brücke, schön.", "bảng mã cũ"),
+        ("OK x· ®i", "có vẻ gõ bằng bảng mã cũ"),  # too short for the detector to tell TCVN3 from VISCII
+        ("Hello x· th«ng world and more english words here", "x·, th«ng"),
     ],
-    ids=["mixed", "not-vietnamese"],
+    ids=["mixed", "short", "mostly-english"],
 )
 def test_unsure_text_is_refused_with_advice(text: str, reason: str) -> None:
     with pytest.raises(LegacyEncodingError, match=reason) as refused:
