@@ -1,4 +1,4 @@
-"""MP3 encoding (pydub) and decoding of any format, both through imageio-ffmpeg's static ffmpeg.
+"""MP3 and Ogg/Opus encoding (pydub) and decoding of any format, all through imageio-ffmpeg's static ffmpeg.
 
 imageio-ffmpeg ships ffmpeg with libmp3lame and libopus but no ffprobe, so pydub is pointed at that
 binary and formats are always passed explicitly instead of being probed.
@@ -37,6 +37,18 @@ def encode_mp3(audio: Audio, bitrate: str = "64k") -> bytes:
     out = io.BytesIO()
     # pydub encodes into a real file, so ffmpeg writes the LAME header that lets decoders drop padding.
     segment.export(out, format="mp3", bitrate=bitrate)
+    return out.getvalue()
+
+
+def encode_opus(audio: Audio, bitrate: str = "32k") -> bytes:
+    """Ogg/Opus (mono): half the size of MP3 for the same quality of speech, for downloads and archives.
+
+    Opus works at 48 kHz; ffmpeg resamples whatever rate the audio has. The default "audio" mode is kept:
+    measured here, the "voip" mode raised peaks by 1.4 dB, past a -1 dBTP ceiling into clipping.
+    """
+    segment = AudioSegment(data=_to_pcm16(audio.samples), sample_width=2, frame_rate=audio.sample_rate, channels=1)
+    out = io.BytesIO()
+    segment.export(out, format="ogg", codec="libopus", bitrate=bitrate)
     return out.getvalue()
 
 

@@ -16,7 +16,7 @@ class Engine(Protocol):
     """Speaks one sentence of already-normalised Vietnamese."""
 
     voices: frozenset[str]
-    """Voice ids (keys of ``tts.VOICES``) this engine can speak."""
+    """Voice ids this engine can speak (``vi``, ``piper:<stem>``…; see ``tts.catalogue``)."""
 
     def speak(self, sentence: str, voice: str, speed: float) -> Audio:
         """Audio of ``sentence`` in ``voice``; ``speed`` 1.0 is the engine's normal rate.

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 from tts.frontend import normalize, rewrite
 from tts.frontend.abbreviations import spell
+from tts.frontend.encodings import ENCODING_NAMES, to_unicode
 from tts.frontend.lexicon import symbols
 from tts.frontend.pronunciation import Lexicon
+from tts.frontend.sentences import SENTENCE_END
 
 # Past about 20 s (80 syllables) a sentence is hard to follow on a loudspeaker, and past about 45
 # syllables without a comma the reader runs out of breath. Measured on spoken forms, because
@@ -24,7 +26,6 @@ LONG_RUN_WORDS = 45
 _PAUSE = re.compile(r"[,;:]")
 # Characters the last pass turns into something sensible: sentence punctuation, a pause or a space.
 _HANDLED = frozenset(".,!?;:…()[]{}-/'")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n")
 _PREVIEW_WORDS = 8
 
 
@@ -33,15 +34,30 @@ class TextWarning:
     """One thing to check before airing."""
 
     kind: str
-    """``unknown_acronym``, ``leftover`` (a digit or symbol the reader would skip or misread) or ``long_sentence``."""
+    """``legacy_encoding``, ``unknown_acronym``, ``leftover`` (a digit or symbol the reader would skip or
+    misread) or ``long_sentence``."""
     message: str
     token: str
     spans: tuple[tuple[int, int], ...]
     """(start, end) offsets of every occurrence in the text; empty when it cannot be located."""
+    replacement: str | None = None
+    """For ``legacy_encoding``: the whole text converted to Unicode, to put in place of what was typed."""
 
 
 def _spans(text: str, pattern: str) -> tuple[tuple[int, int], ...]:
     return tuple(m.span() for m in re.finditer(pattern, text))
+
+
+def _converted(text: str, encoding: str | None) -> Iterator[TextWarning]:
+    if encoding:
+        name = ENCODING_NAMES[encoding]
+        yield TextWarning(
+            "legacy_encoding",
+            f"Văn bản được gõ bằng bảng mã {name}; máy đã chuyển sang Unicode. Hãy kiểm tra và dùng bản đã chuyển.",
+            name,
+            (),
+            replacement=text,
+        )
 
 
 def _unknown_acronyms(text: str, spelled: list[str]) -> Iterator[TextWarning]:
@@ -71,7 +87,7 @@ def _leftovers(text: str, untidy: str, spoken: str) -> Iterator[TextWarning]:
 
 def _sentences(text: str) -> Iterator[tuple[int, int]]:
     start = 0
-    for end in [*_SENTENCE_END.finditer(text), None]:
+    for end in [*SENTENCE_END.finditer(text), None]:
         stop = end.start() if end else len(text)
         if text[start:stop].strip():
             yield start, stop
@@ -95,10 +111,15 @@ def _long_sentences(text: str, lexicon: Lexicon | Mapping[str, str] | None) -> I
 
 
 def analyze(text: str, lexicon: Lexicon | Mapping[str, str] | None = None) -> tuple[str, list[TextWarning]]:
-    """The spoken form of ``text`` (as ``normalize`` gives it) and the warnings an officer should see first."""
-    text = unicodedata.normalize("NFC", text)
+    """The spoken form of ``text`` (as ``normalize`` gives it) and the warnings an officer should see first.
+
+    Text in a legacy encoding is converted first and the other warnings' offsets refer to the converted
+    text, given in the ``legacy_encoding`` warning. Raises ``LegacyEncodingError`` like ``normalize``.
+    """
+    text, encoding = to_unicode(unicodedata.normalize("NFC", text))
     done = rewrite(text, lexicon)
     warnings = [
+        *_converted(text, encoding),
         *_unknown_acronyms(text, done.spelled),
         *_leftovers(text, done.untidy, done.spoken),
         *_long_sentences(text, lexicon),

@@ -56,3 +56,27 @@ def symbols() -> dict[str, str]:
 def roman_contexts() -> tuple[str, ...]:
     """Words after which an upper-case Roman numeral is a number (``quý III``)."""
     return tuple(line.strip() for line in _lines("roman_contexts.txt"))
+
+
+@cache
+def web_words() -> dict[str, str]:
+    """Parts of web and e-mail addresses with a known reading, e.g. ``gov`` -> ``gốp``."""
+    return _table("web_words.tsv")
+
+
+@cache
+def address_marks() -> dict[str, str]:
+    """Punctuation inside an address -> its spoken name, e.g. ``.`` -> ``chấm``."""
+    return _table("address_marks.tsv")
+
+
+@cache
+def top_level_domains() -> tuple[str, ...]:
+    """Endings that make a dotted word a web address (``vn``, ``com``…)."""
+    return tuple(line.strip() for line in _lines("top_level_domains.txt"))
+
+
+@cache
+def document_codes() -> dict[str, str]:
+    """Parts of document codes read differently inside a code (``TB`` -> ``thông báo`` in ``05/TB-UBND``)."""
+    return _table("document_codes.tsv")

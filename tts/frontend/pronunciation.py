@@ -1,9 +1,9 @@
 """The pronunciation lexicon: words a commune teaches the front end (place names, brands, new terms).
 
-Entries are applied before every other rule, and what they produce is final: it is kept out of
-reach of the later rules (numbers, acronym spelling) by standing in the text as one placeholder
-letter until the rules have run. So "Zalo" -> "da lô" stays "da lô", and an entry for "COVID"
-still lets "COVID-19" read its number.
+Entries are applied before the other rules, and what they produce is final: it is held out of
+reach of the later rules (numbers, acronym spelling) as a placeholder (see ``placeholders``) until
+the rules have run. So "Zalo" -> "da lô" stays "da lô", and an entry for "COVID" still lets
+"COVID-19" read its number.
 
 A commune's entries are applied first, so they win over the shipped defaults in ``data/lexicon.tsv``.
 """
@@ -17,12 +17,8 @@ from functools import cache, cached_property
 
 from tts.frontend.cleanup import prepare
 from tts.frontend.lexicon import data_text
+from tts.frontend.placeholders import Held
 
-# Placeholders are Tangut letters: word characters to every rule (so "COVID-19" is not read as a
-# minus sign), never upper case (so never spelled), and never found in a Vietnamese bulletin.
-_PLACEHOLDER_BASE = 0x17000
-_PLACEHOLDER_COUNT = 0x17FF
-_PLACEHOLDER = re.compile(f"[{chr(_PLACEHOLDER_BASE)}-{chr(_PLACEHOLDER_BASE + _PLACEHOLDER_COUNT - 1)}]")
 _MAX_WRITTEN_CHARS = 200
 _PATTERN_SYNTAX = re.compile(r"^/(?P<pattern>.+)/$", re.DOTALL)
 
@@ -119,17 +115,10 @@ class Lexicon:
             rules.append((pattern, lambda m: words[_word_key(m.group())]))
         return rules
 
-    def protect(self, text: str, said: list[str]) -> str:
-        """Replace every match by a placeholder letter whose spoken form is appended to ``said``."""
-
-        def hold(spoken: str) -> str:
-            if len(said) >= _PLACEHOLDER_COUNT:
-                return spoken  # thousands of matches in one text: the rest are left to the later rules
-            said.append(spoken)
-            return chr(_PLACEHOLDER_BASE + len(said) - 1)
-
+    def protect(self, text: str, held: Held) -> str:
+        """Replace every match by a placeholder holding its spoken form."""
         for pattern, speak in self._rules:
-            text = pattern.sub(lambda m, speak=speak: hold(speak(m)), text)
+            text = pattern.sub(lambda m, speak=speak: held.hold(speak(m)), text)
         return text
 
 
@@ -150,14 +139,8 @@ def as_lexicon(entries: Lexicon | Mapping[str, str] | None) -> Lexicon:
     return entries if isinstance(entries, Lexicon) else Lexicon.from_mapping(entries)
 
 
-def protect(text: str, lexicon: Lexicon | Mapping[str, str] | None, said: list[str]) -> str:
-    """Apply the commune's entries, then the shipped ones, leaving placeholders (see ``restore``)."""
-    text = _PLACEHOLDER.sub("", text)  # a Tangut letter in a bulletin could only be a stray: drop it
+def protect(text: str, lexicon: Lexicon | Mapping[str, str] | None, held: Held) -> str:
+    """Apply the commune's entries, then the shipped ones, leaving placeholders."""
     for layer in (as_lexicon(lexicon), default_lexicon()):
-        text = layer.protect(text, said)
+        text = layer.protect(text, held)
     return text
-
-
-def restore(text: str, said: list[str]) -> str:
-    """Put the spoken forms back in place of their placeholders."""
-    return _PLACEHOLDER.sub(lambda m: said[ord(m.group()) - _PLACEHOLDER_BASE], text)
