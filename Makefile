@@ -26,3 +26,5 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed
 	$(PY) bench/tts_rtf.py
+	$(PY) bench/tts.py
+	$(PY) bench/punctuality.py

@@ -13,6 +13,7 @@ import numpy as np
 
 from tts.audio import Audio
 from tts.catalogue import VoiceCatalogue
+from tts.engines.base import Engine
 from tts.frontend import normalize, split_paragraphs
 from tts.frontend.pronunciation import Lexicon
 from tts.voices import DEFAULT_VOICE
@@ -41,7 +42,8 @@ def speak_sentences(
     """Each sentence of a bulletin followed by its pause (none after the last), as soon as it is spoken.
 
     ``catalogue`` says which voices exist (default: the embedded espeak-ng voices only); ``lexicon``
-    holds the commune's pronunciations. Raises ValueError for an unknown voice or a speed outside 0.5-2.5.
+    holds the commune's pronunciations. Raises ValueError at once (not when iterated) for an unknown
+    voice or a speed outside 0.5-2.5.
     """
     engine = (catalogue or VoiceCatalogue()).engine_for(voice)
     if not MIN_SPEED <= speed <= MAX_SPEED:
@@ -51,6 +53,10 @@ def speak_sentences(
         for paragraph in split_paragraphs(normalize(text, lexicon))
         for index, sentence in enumerate(paragraph)
     ]
+    return _spoken(engine, sentences, voice, speed)
+
+
+def _spoken(engine: Engine, sentences: list[tuple[str, float]], voice: str, speed: float) -> Iterator[Audio]:
     for number, (sentence, pause_s) in enumerate(sentences, start=1):
         spoken = engine.speak(sentence, voice, speed)
         pause = np.zeros(0 if number == len(sentences) else round(pause_s / speed * spoken.sample_rate))

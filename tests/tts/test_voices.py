@@ -220,3 +220,10 @@ def test_coqui_voices_are_catalogued_with_their_licence(tmp_path: Path) -> None:
     assert "tts_models/vie/fairseq/vits" in info.source
     with pytest.raises(VoiceInstallError):
         register_coqui_voice("bad name", tmp_path, model="x")
+
+
+def test_streaming_refuses_a_bad_voice_before_the_first_sentence() -> None:
+    with pytest.raises(ValueError, match="unknown voice"):
+        speak_sentences("Xin chào.", "piper:missing")
+    with pytest.raises(ValueError, match="speed"):
+        speak_sentences("Xin chào.", "vi", 3.0)
