@@ -47,4 +47,4 @@ async def store_upload(session: Session, settings: Settings, upload: AsyncReadab
     if audio.duration_s < MIN_SECONDS:
         raise UploadRefused(422, "Tệp âm thanh quá ngắn.")
     finished = tts.finish(audio, settings.loudness_target_lufs, settings.true_peak_dbtp)
-    return store_asset(session, settings, tts.encode_mp3(finished, settings.stream_bitrate), finished, key=None)
+    return store_asset(session, settings, tts.encode_mp3(finished, settings.stream_bitrate), key=None)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 import tts
 from radio.config import Settings
 from radio.errors import Refusal
-from radio.rendering import render_bulletin_audio
+from radio.rendering import Reading, render_bulletin_audio, voice_catalogue
 from radio.storage.models import Bulletin, BulletinStatus, Priority, User, Zone
 
 TITLE_MAX_CHARS = 300
@@ -35,6 +35,13 @@ class BulletinDraft:
     zone_slugs: list[str] = field(default_factory=list)
     air_at: datetime | None = None
     priority: Priority = Priority.ordinary
+    speed: float = 1.0
+    readings: int = 1
+    chimes: bool = False
+
+    @property
+    def reading(self) -> Reading:
+        return Reading(self.voice, self.speed, self.readings, self.chimes)
 
 
 def vietnamese_number(value: int) -> str:
@@ -42,7 +49,7 @@ def vietnamese_number(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
-def check_text(text: str, voice: str, settings: Settings) -> dict[str, str]:
+def check_text(text: str, reading: Reading, settings: Settings) -> dict[str, str]:
     """The checks a preview needs too (no villages or time yet)."""
     errors: dict[str, str] = {}
     if not text.strip():
@@ -54,14 +61,26 @@ def check_text(text: str, voice: str, settings: Settings) -> dict[str, str]:
         )
     elif not any(character.isalnum() for character in text):
         errors["text"] = "Nội dung không có chữ hay số nào để đọc."
-    if voice not in tts.VOICES:
-        errors["voice"] = f"Giọng đọc “{voice}” không có trong hệ thống."
+    else:
+        try:
+            tts.to_unicode(text)  # TCVN3/VNI pasted from old documents is converted; only doubtful text is refused
+        except tts.LegacyEncodingError as error:
+            errors["text"] = str(error)
+    voices = {voice.id: voice for voice in voice_catalogue(settings).voices()}
+    if reading.voice not in voices:
+        errors["voice"] = f"Giọng đọc “{reading.voice}” không có trong hệ thống."
+    elif problem := voices[reading.voice].problem:
+        errors["voice"] = problem
+    if not tts.MIN_SPEED <= reading.speed <= tts.MAX_SPEED:
+        errors["speed"] = f"Tốc độ đọc phải từ {tts.MIN_SPEED:g} đến {tts.MAX_SPEED:g} lần.".replace(".", ",")
+    if reading.readings not in (1, 2):
+        errors["readings"] = "Chỉ đọc một hoặc hai lần."
     return errors
 
 
 def validate_draft(session: Session, settings: Settings, draft: BulletinDraft, now: datetime) -> list[Zone]:
     """Check everything and return the target zones in display order, or raise BulletinError."""
-    errors = check_text(draft.text, draft.voice, settings)
+    errors = check_text(draft.text, draft.reading, settings)
     if len(draft.title) > TITLE_MAX_CHARS:
         errors["title"] = f"Tiêu đề dài quá {TITLE_MAX_CHARS} ký tự."
     zones: list[Zone] = []
@@ -94,12 +113,15 @@ def create_bulletin(
 ) -> tuple[Bulletin, list[Zone]]:
     """Validate, render the audio and add the bulletin (not yet committed) with its target zones."""
     zones = validate_draft(session, settings, draft, now)
-    asset = render_bulletin_audio(session, settings, draft.text, draft.voice)
+    asset = render_bulletin_audio(session, settings, draft.text, draft.reading, author.commune_id).asset
     bulletin = Bulletin(
         commune_id=author.commune_id,
         title=title_or_first_line(draft.title, draft.text),
-        text=draft.text,
+        text=tts.to_unicode(draft.text)[0],  # stored readable, whatever encoding it was pasted in
         voice=draft.voice,
+        speed=draft.speed,
+        readings=draft.readings,
+        chimes=draft.chimes,
         priority=draft.priority,
         status=BulletinStatus.scheduled,
         audio_sha256=asset.sha256,

@@ -108,6 +108,11 @@ class Settings(BaseSettings):
         return self.data_dir / "audio"
 
     @property
+    def voices_dir(self) -> Path:
+        """Installed Piper and Coqui voices (`radio voices install`)."""
+        return self.data_dir / "voices"
+
+    @property
     def sqlalchemy_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'radio.db').resolve()}"
 

@@ -13,7 +13,7 @@ import tts
 from radio.bulletins import BulletinDraft, check_text
 from radio.errors import Refusal
 from radio.evidence import broadcasts_csv, recent_broadcasts
-from radio.rendering import render_bulletin_audio
+from radio.rendering import Reading, render_bulletin_audio, voice_catalogue
 from radio.security import verify_password
 from radio.storage.models import Broadcast, Priority, User, Zone
 from web.deps import ApiUser, SchedulerDep, SessionDep, SettingsDep
@@ -33,9 +33,24 @@ class ZoneOut(BaseModel):
     stream_url: str
 
 
-class PreviewIn(BaseModel):
+class ReadingIn(BaseModel):
+    voice: str = Field(tts.DEFAULT_VOICE, description="A voice id from GET /api/voices.")
+    speed: float = Field(1.0, description="1.0 is the voice's normal rate.")
+    readings: int = Field(1, description="2 reads the bulletin twice, with a gap.")
+    chimes: bool = Field(False, description="Intro and outro chimes.")
+
+    def reading(self) -> Reading:
+        return Reading(self.voice, self.speed, self.readings, self.chimes)
+
+
+class PreviewIn(ReadingIn):
     text: str
-    voice: str = tts.DEFAULT_VOICE
+
+
+class WarningOut(BaseModel):
+    kind: str
+    message: str
+    token: str
 
 
 class PreviewOut(BaseModel):
@@ -43,12 +58,22 @@ class PreviewOut(BaseModel):
     audio_url: str
     duration_s: float
     spoken_text: str
+    warnings: list[WarningOut]
 
 
-class BulletinIn(BaseModel):
+class VoiceOut(BaseModel):
+    id: str
+    label: str
+    engine: str
+    source: str
+    licence: str
+    installed: bool
+    problem: str | None
+
+
+class BulletinIn(ReadingIn):
     title: str = ""
     text: str
-    voice: str = tts.DEFAULT_VOICE
     zones: list[str] = Field(description="Village slugs; see GET /api/zones.")
     air_at: datetime | None = Field(None, description="When to air; without a zone it is commune time. Empty: now.")
     priority: Priority = Field(
@@ -126,23 +151,22 @@ def zones(session: SessionDep, _user: ApiUser) -> list[ZoneOut]:
     return [ZoneOut(slug=z.slug, name=z.name, stream_url=f"/zones/{z.slug}/live.mp3") for z in rows]
 
 
-@router.get("/voices")
-def voices(_user: ApiUser) -> dict[str, str]:
-    return tts.VOICES
+@router.get("/voices", summary="The voice catalogue: installed voices and those that can be installed")
+def voices(settings: SettingsDep, _user: ApiUser) -> list[VoiceOut]:
+    return [VoiceOut(**vars(voice)) for voice in voice_catalogue(settings).available()]
 
 
 @router.post("/preview", response_model=PreviewOut, responses={422: {"description": "Nội dung không hợp lệ"}})
-def preview(body: PreviewIn, session: SessionDep, settings: SettingsDep, _user: ApiUser) -> PreviewOut | JSONResponse:
-    if errors := check_text(body.text, body.voice, settings):
+def preview(body: PreviewIn, session: SessionDep, settings: SettingsDep, user: ApiUser) -> PreviewOut | JSONResponse:
+    if errors := check_text(body.text, body.reading(), settings):
         return refusal(errors)
-    asset = render_bulletin_audio(session, settings, body.text, body.voice)
+    rendered = render_bulletin_audio(session, settings, body.text, body.reading(), user.commune_id)
     session.commit()
     return PreviewOut(
-        sha256=asset.sha256,
-        audio_url=f"/audio/{asset.sha256}.mp3",
-        duration_s=asset.duration_s,
-        spoken_text=tts.normalize(body.text),
-    )
+        sha256=rendered.asset.sha256, audio_url=f"/audio/{rendered.asset.sha256}.mp3",
+        duration_s=rendered.asset.duration_s, spoken_text=rendered.spoken,
+        warnings=[WarningOut(kind=w.kind, message=w.message, token=w.token) for w in rendered.warnings],
+    )  # fmt: skip
 
 
 @router.post(
@@ -161,6 +185,9 @@ def create_bulletin(
         zone_slugs=body.zones,
         air_at=as_utc(body.air_at, settings.tz) if body.air_at else None,
         priority=body.priority,
+        speed=body.speed,
+        readings=body.readings,
+        chimes=body.chimes,
     )
     try:
         bulletin = scheduler.submit(draft, user.id)

@@ -10,13 +10,15 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 import tts
 from radio.bulletins import BulletinDraft, check_text, validate_draft
+from radio.config import Settings
 from radio.dashboard import problem_broadcasts, upcoming_broadcasts, village_statuses
 from radio.errors import Refusal
 from radio.evidence import STATUS_LABELS, recent_broadcasts
-from radio.rendering import render_bulletin_audio
+from radio.rendering import Reading, render_bulletin_audio, voice_catalogue
 from radio.security import verify_password
 from radio.storage.models import Priority, User, Zone
 from web.deps import PageUser, SchedulerDep, SessionDep, SettingsDep, StationDep
@@ -73,15 +75,32 @@ def dashboard(request: Request, session: SessionDep, station: StationDep, user: 
     )
 
 
-def _compose_context(session: SessionDep, **values: Any) -> dict[str, Any]:
+SPEEDS = {"0.8": "Chậm", "0.9": "Hơi chậm", "1.0": "Bình thường", "1.1": "Hơi nhanh", "1.2": "Nhanh"}
+
+
+def _compose_context(session: Session, settings: Settings, **values: Any) -> dict[str, Any]:
     zones = session.scalars(select(Zone).order_by(Zone.position)).all()
-    values.setdefault("form", {"voice": tts.DEFAULT_VOICE, "when": "now", "zones": [], "priority": "ordinary"})
-    return {"zones": zones, "voices": tts.VOICES, "priorities": PRIORITY_LABELS, "errors": {}, **values}
+    values.setdefault(
+        "form",
+        {"voice": settings.default_voice, "when": "now", "zones": [], "priority": "ordinary", "speed": "1.0",
+         "readings": "1", "chimes": True},
+    )  # fmt: skip
+    voices = [voice for voice in voice_catalogue(settings).voices() if voice.problem is None]
+    return {
+        "zones": zones, "voices": voices, "speeds": SPEEDS, "priorities": PRIORITY_LABELS, "errors": {}, **values,
+    }  # fmt: skip
+
+
+def _float(text: str, default: float) -> float:
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        return default
 
 
 @router.get("/bulletins/new")
-def compose_page(request: Request, session: SessionDep, user: PageUser) -> HTMLResponse:
-    return render(request, "compose.html", user=user, **_compose_context(session))
+def compose_page(request: Request, session: SessionDep, settings: SettingsDep, user: PageUser) -> HTMLResponse:
+    return render(request, "compose.html", user=user, **_compose_context(session, settings))
 
 
 @router.post("/bulletins/new")
@@ -98,21 +117,19 @@ async def compose_submit(
         "all_zones": bool(raw.get("all_zones")),
         "zones": [str(slug) for slug in raw.getlist("zones")],
         "priority": str(raw.get("priority", Priority.ordinary.value)),
+        "speed": str(raw.get("speed", "1.0")),
+        "readings": str(raw.get("readings", "1")),
+        "chimes": bool(raw.get("chimes")),
     }
+    reading = Reading(form["voice"], _float(form["speed"], 1.0), 2 if form["readings"] == "2" else 1, form["chimes"])
     if raw.get("action") == "preview":
-        if errors := check_text(form["text"], form["voice"], settings):
-            return render(
-                request, "compose.html", 422, user=user, **_compose_context(session, form=form, errors=errors)
-            )
-        asset = render_bulletin_audio(session, settings, form["text"], form["voice"])
+        if errors := check_text(form["text"], reading, settings):
+            context = _compose_context(session, settings, form=form, errors=errors)
+            return render(request, "compose.html", 422, user=user, **context)
+        preview = render_bulletin_audio(session, settings, form["text"], reading, user.commune_id)
         session.commit()
         return render(
-            request,
-            "compose.html",
-            user=user,
-            preview=asset,
-            spoken_text=tts.normalize(form["text"]),
-            **_compose_context(session, form=form),
+            request, "compose.html", user=user, preview=preview, **_compose_context(session, settings, form=form)
         )
     if form["all_zones"]:
         form["zones"] = list(session.scalars(select(Zone.slug)))
@@ -123,7 +140,10 @@ async def compose_submit(
         except ValueError:
             time_error = "Hãy chọn ngày và giờ phát."
     priority = Priority(form["priority"]) if form["priority"] in Priority.__members__ else Priority.ordinary
-    draft = BulletinDraft(form["title"], form["text"], form["voice"], form["zones"], air_at, priority)
+    draft = BulletinDraft(
+        form["title"], form["text"], reading.voice, form["zones"], air_at, priority, reading.speed, reading.readings,
+        reading.chimes,
+    )  # fmt: skip
     errors: dict[str, str] = {}
     try:
         if time_error:  # still check the rest, so the officer sees every problem at once
@@ -135,7 +155,9 @@ async def compose_submit(
     if time_error:
         errors["air_at"] = time_error
     if errors:
-        return render(request, "compose.html", 422, user=user, **_compose_context(session, form=form, errors=errors))
+        return render(
+            request, "compose.html", 422, user=user, **_compose_context(session, settings, form=form, errors=errors)
+        )
     when = "ngay bây giờ" if air_at is None else f"lúc {local_text(air_at, settings.tz)}"
     request.session["flash"] = f"Đã lên lịch phát bản tin “{bulletin.title}” {when}."
     return RedirectResponse("/", status_code=status.HTTP_303_SEE_OTHER)

@@ -10,6 +10,7 @@ import enum
 from datetime import UTC, date, datetime, time
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -118,6 +119,7 @@ class Commune(Base):
     quiet_end: Mapped[time | None] = mapped_column(Time)
     weekdays: Mapped[str] = mapped_column(String(7), default="1234567")  # ISO weekday digits allowed to air
     max_session_minutes: Mapped[int | None] = mapped_column(Integer)
+    lexicon: Mapped[str] = mapped_column(Text, default="")  # pronunciation entries, TSV (tts.parse_lexicon)
     zones: Mapped[list[Zone]] = relationship(back_populates="commune", order_by="Zone.position")
 
 
@@ -197,7 +199,10 @@ class Bulletin(Base):
     commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
     title: Mapped[str] = mapped_column(String(300))
     text: Mapped[str] = mapped_column(Text)
-    voice: Mapped[str] = mapped_column(String(50))
+    voice: Mapped[str] = mapped_column(String(200))
+    speed: Mapped[float] = mapped_column(Float, default=1.0)
+    readings: Mapped[int] = mapped_column(Integer, default=1)
+    chimes: Mapped[bool] = mapped_column(Boolean, default=False)
     priority: Mapped[Priority] = mapped_column(_enum(Priority), default=Priority.ordinary)
     status: Mapped[BulletinStatus] = mapped_column(_enum(BulletinStatus), default=BulletinStatus.draft)
     audio_sha256: Mapped[str | None] = mapped_column(ForeignKey("audio_assets.sha256"))
