@@ -114,10 +114,11 @@ def create_bulletin(
     """Validate, render the audio and add the bulletin (not yet committed) with its target zones."""
     zones = validate_draft(session, settings, draft, now)
     asset = render_bulletin_audio(session, settings, draft.text, draft.reading, author.commune_id).asset
+    text = tts.to_unicode(draft.text)[0]  # stored readable, whatever encoding it was pasted in
     bulletin = Bulletin(
         commune_id=author.commune_id,
-        title=title_or_first_line(draft.title, draft.text),
-        text=tts.to_unicode(draft.text)[0],  # stored readable, whatever encoding it was pasted in
+        title=title_or_first_line(draft.title, text),
+        text=text,
         voice=draft.voice,
         speed=draft.speed,
         readings=draft.readings,

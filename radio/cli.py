@@ -6,6 +6,7 @@ import argparse
 import getpass
 import logging
 import sys
+from pathlib import Path
 
 from radio.config import Settings
 
@@ -81,6 +82,35 @@ def _set_password(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _voices_list(settings: Settings, _args: argparse.Namespace) -> int:
+    import tts
+
+    for voice in tts.VoiceCatalogue(settings.voices_dir).available():
+        state = "installed" if voice.installed else "not installed"
+        if voice.problem:
+            state += f" (cannot speak: {voice.problem})"
+        print(f"{voice.id:42} {voice.engine:7} {state:14} {voice.licence:14} {voice.source}")
+    return 0
+
+
+def _voices_install(settings: Settings, args: argparse.Namespace) -> int:
+    import tts
+
+    try:
+        if args.file:
+            voice = tts.install_voice_file(Path(args.file), settings.voices_dir)
+        elif args.name:
+            voice = tts.install_voice(args.name, settings.voices_dir)
+        else:
+            print("radio voices install: give a published voice NAME or --file PATH", file=sys.stderr)
+            return 2
+    except tts.VoiceInstallError as error:
+        print(f"radio voices install: failed: {error}", file=sys.stderr)
+        return 1
+    print(f"installed {voice.id} ({voice.label}; licence {voice.licence})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="radio", description="Commune radio station (đài truyền thanh xã).")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -99,6 +129,16 @@ def build_parser() -> argparse.ArgumentParser:
     say.add_argument("-o", "--output", default="say.mp3", help="MP3 file to write (default: say.mp3)")
     say.add_argument("--voice", default="vi", help="vi, vi-VN-x-central or vi-VN-x-south")
     say.set_defaults(handler=_say)
+    voices = commands.add_parser("voices", help="the voice catalogue").add_subparsers(
+        dest="voices_command", required=True
+    )
+    voices.add_parser("list", help="voices installed and installable, with source and licence").set_defaults(
+        handler=_voices_list
+    )
+    install = voices.add_parser("install", help="download a published Piper Vietnamese voice, or install one from disk")
+    install.add_argument("name", nargs="?", help="e.g. vi_VN-vais1000-medium (see `radio voices list`)")
+    install.add_argument("--file", help="a local .onnx voice with its .onnx.json beside it")
+    install.set_defaults(handler=_voices_install)
     users = commands.add_parser("users", help="station accounts").add_subparsers(dest="users_command", required=True)
     set_password = users.add_parser("set-password", help="set a user's password (e.g. a forgotten admin password)")
     set_password.add_argument("username")

@@ -71,10 +71,14 @@ class RenderedBulletin:
 
 
 def render_bulletin_audio(
-    session: Session, settings: Settings, text: str, reading: Reading, commune_id: int
+    session: Session, settings: Settings, text: str, reading: Reading, commune_id: int, lexicon_text: str | None = None
 ) -> RenderedBulletin:
-    """Render with the commune's lexicon; synthesised only when this text and reading are new."""
-    lexicon_text, lexicon = commune_lexicon(session, commune_id)
+    """Render with the commune's lexicon (or `lexicon_text`, to hear entries before saving them);
+    synthesised only when this text, reading and lexicon are new. LexiconError for unusable entries."""
+    if lexicon_text is None:
+        lexicon_text, lexicon = commune_lexicon(session, commune_id)
+    else:
+        lexicon = tts.Lexicon(tts.parse_lexicon(lexicon_text))
     spoken, warnings = tts.analyze(text, lexicon)
     key = render_key(text, reading, lexicon_text, settings)
     cached = session.scalar(select(AudioAsset).where(AudioAsset.render_key == key))

@@ -161,6 +161,14 @@ class VoiceCatalogue:
             for name, p in published_piper_voices().items()
             if PIPER_PREFIX + name not in ids
         ]
+        installed_models = {_read_json(path).get("model") for path in self._coqui_files().values()}
+        coqui_source = _data()["coqui"]["source"]
+        missing += [
+            VoiceInfo(f"{COQUI_PREFIX}{model}", about["label"], "coqui", f"{coqui_source}: {model}", about["licence"],
+                      installed=False)
+            for model, about in known_coqui_models().items()
+            if model not in installed_models
+        ]  # fmt: skip
         return installed + missing
 
     def info(self, voice_id: str) -> VoiceInfo:

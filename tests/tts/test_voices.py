@@ -151,8 +151,11 @@ def test_shipped_catalogue_lists_the_published_vietnamese_voices() -> None:
 
 def test_catalogue_page_shows_installable_voices(catalogue: VoiceCatalogue) -> None:
     missing = [v for v in catalogue.available() if not v.installed]
-    assert {v.id for v in missing} == {f"piper:{name}" for name in published_piper_voices()}
-    assert all(v.licence and "huggingface.co/rhasspy/piper-voices" in v.source for v in missing)
+    piper = [v for v in missing if v.engine == "piper"]
+    assert {v.id for v in piper} == {f"piper:{name}" for name in published_piper_voices()}
+    assert all(v.licence and "huggingface.co/rhasspy/piper-voices" in v.source for v in piper)
+    (mms,) = [v for v in missing if v.engine == "coqui"]
+    assert mms.id == "coqui:tts_models/vie/fairseq/vits" and mms.licence.startswith("CC-BY-NC")
 
 
 def test_install_voice_downloads_checks_and_installs(tmp_path: Path, mirror: tuple[str, Path]) -> None:
