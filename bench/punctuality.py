@@ -39,14 +39,21 @@ def tone_asset(station: Station) -> str:
     seconds = np.arange(22050) / 22050
     audio = tts.Audio((0.3 * np.sin(2 * np.pi * 440 * seconds)).astype(np.float32), 22050)
     with station.sessions.begin() as session:
-        return store_asset(session, station.settings, tts.encode_mp3(audio), audio, key=None).sha256
+        return store_asset(session, station.settings, tts.encode_mp3(audio), key=None).sha256
 
 
 def run_starts(station: Station, scheduler: AirScheduler, sha256: str, author_id: int, label: str) -> np.ndarray:
     """Plan STARTS one-second items across the villages, wait for them, return |start error| in ms."""
     with station.sessions() as session:
         slugs = list(session.scalars(select(Zone.slug).order_by(Zone.position)))
-    begin = datetime.now(UTC) + timedelta(seconds=15)  # time to plan all of them first
+    # every start must be planned before the first one is due: time one planning, then leave room for all
+    timing = time.perf_counter()
+    far = datetime.now(UTC) + timedelta(days=3)
+    probe = ProgrammeSpec(
+        f"{label} probe", [slugs[-1]], [ItemSpec(ItemKind.audio, audio_sha256=sha256)], one_off_at=far
+    )
+    scheduler.cancel(scheduler.add(probe, author_id))
+    begin = datetime.now(UTC) + timedelta(seconds=5 + 1.5 * STARTS * (time.perf_counter() - timing))
     ids = []
     adding = time.perf_counter()
     for index in range(STARTS):
