@@ -55,14 +55,19 @@ class PlayoutItem:
     on_start: Callable[[datetime], None] = _ignore
     on_end: Callable[[datetime], None] = _ignore
     on_interrupt: Callable[[datetime], None] = _ignore
+    exempt_from_ceiling: bool = False  # emergencies are heard at full volume whatever the hour
     started: bool = field(default=False, repr=False)
 
 
 class ZonePlayout:
     """The clock of one zone: a thread that writes a block every BLOCK_S to each sink."""
 
-    def __init__(self, slug: str, sample_rate: int, sinks: list[Sink], resume_interrupted: bool = True) -> None:
+    def __init__(
+        self, slug: str, sample_rate: int, sinks: list[Sink], resume_interrupted: bool = True,
+        gain_at: Callable[[float], float] = lambda _timestamp: 1.0,
+    ) -> None:  # fmt: skip
         self.slug = slug
+        self.gain_at = gain_at
         self.sample_rate = sample_rate
         self.sinks = sinks
         self.resume_interrupted = resume_interrupted
@@ -156,7 +161,8 @@ class ZonePlayout:
                 self._report(item.on_end, at)
                 self._current = None
                 continue
-            out[filled : filled + len(samples)] = samples
+            gain = 1.0 if item.exempt_from_ceiling else self.gain_at(at)
+            out[filled : filled + len(samples)] = samples if gain >= 1.0 else (samples * gain).astype(np.int16)
             filled += len(samples)
         return out
 

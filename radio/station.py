@@ -26,11 +26,13 @@ from radio.storage.models import (
     AudioAsset,
     Broadcast,
     BroadcastStatus,
+    Commune,
     ItemKind,
     Priority,
     ProgrammeItem,
     Zone,
 )
+from radio.volume import VolumeLimits, parse_volume_limits
 from radio.zone_stream import ZoneStream
 
 log = logging.getLogger(__name__)
@@ -51,6 +53,7 @@ class Station:
         self._local_output: LocalOutput | None = None
         self._queued: set[int] = set()  # broadcasts handed to a playout in this process: never twice
         self._queued_lock = threading.Lock()
+        self._volume_limits: dict[str, VolumeLimits] = {}
 
     def prepare_database(self) -> FirstRunLogin | None:
         """Migrate, and on an empty database create the demo commune; returns the first-run login."""
@@ -65,15 +68,30 @@ class Station:
         rate = self.settings.stream_sample_rate
         if self.settings.local_output_zone:
             self._local_output = open_local_output(rate, self.settings.local_output_device)
+        self.reload_volume_limits()
         for slug, name in zones:
             stream = ZoneStream(slug, name, rate, self.settings.stream_bitrate)
             sinks: list[Sink] = [stream]
             if self._local_output and slug == self.settings.local_output_zone:
                 sinks.append(self._local_output)
             self.streams[slug] = stream
-            self.playouts[slug] = ZonePlayout(slug, rate, sinks, self.settings.resume_interrupted)
+            self.playouts[slug] = ZonePlayout(
+                slug, rate, sinks, self.settings.resume_interrupted,
+                gain_at=lambda timestamp, slug=slug: self._volume_limits[slug].gain_at(timestamp),
+            )  # fmt: skip
             self.playouts[slug].start()
         log.info("station on air in %d villages", len(zones))
+
+    def reload_volume_limits(self) -> None:
+        """Read each village's volume ceilings (its own, else the commune's); called again after an edit."""
+        with self.sessions() as session:
+            rows = session.execute(
+                select(Zone.slug, Zone.volume_limits, Commune.volume_limits).join(Zone.commune)
+            ).all()
+        self._volume_limits = {
+            slug: VolumeLimits(parse_volume_limits(own if own is not None else commune), self.settings.tz)
+            for slug, own, commune in rows
+        }
 
     def stop(self) -> None:
         for playout in self.playouts.values():
@@ -138,6 +156,7 @@ class Station:
             on_start=lambda at: self.evidence.started(broadcast_id, at, note),
             on_end=lambda at: self.evidence.ended(broadcast_id, at),
             on_interrupt=lambda at: self.evidence.interrupted(broadcast_id, at),
+            exempt_from_ceiling=emergency,
         )  # fmt: skip
         if emergency:
             playout.preempt(item)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from radio.errors import Refusal
 from radio.storage.models import Commune, Priority, Programme, ProgrammeStatus, Zone, programme_zones
+from radio.volume import VolumeRuleError, parse_volume_limits
 from schedules.recurrence import Recurrence, parse_skip_dates
 
 CHECK_HORIZON = timedelta(days=62)  # two months of occurrences is enough to catch weekly and monthly clashes
@@ -168,3 +169,62 @@ def check_programme(session: Session, programme: Programme, tz: ZoneInfo, now: d
             if free := _next_free_start(nearby, rules, at, length, tz):
                 message += f" Khung giờ trống gần nhất: {free.astimezone(tz):%H:%M ngày %d/%m/%Y}."
             raise ProgrammeError({"when": message})
+
+
+@dataclass(frozen=True)
+class RulesForm:
+    """Rules as an officer types them; empty strings mean "none" (commune) or "as the commune" (village)."""
+
+    quiet_hours: str = ""
+    weekdays: str = ""
+    max_session_minutes: str = ""
+    volume_limits: str = ""
+
+
+def _quiet(text: str) -> tuple[time | None, time | None]:
+    if not text.strip():
+        return None, None
+    start, end = (time.fromisoformat(part.strip()) for part in text.split("-"))
+    return start, end
+
+
+def save_rules(session: Session, commune: Commune, commune_form: RulesForm, zone_forms: dict[str, RulesForm]) -> None:
+    """Check every field, then store them all; Refusal names each field that cannot be read (nothing is saved)."""
+    errors: dict[str, str] = {}
+    parsed: dict[str, tuple] = {}
+    zones = {zone.slug: zone for zone in commune.zones}
+    for key, form in [("commune", commune_form), *zone_forms.items()]:
+        name = "Cả xã" if key == "commune" else zones[key].name
+        try:
+            quiet = _quiet(form.quiet_hours)
+        except ValueError:
+            errors[f"{key}.quiet_hours"] = f"{name}: giờ không phát viết dạng 21:00-05:00."
+            quiet = (None, None)
+        weekdays = "".join(sorted(set(form.weekdays.strip())))
+        if weekdays and not set(weekdays) <= set("1234567"):
+            errors[f"{key}.weekdays"] = f"{name}: ngày phát là các số 1 (Thứ Hai) đến 7 (Chủ Nhật), ví dụ 123456."
+        minutes = form.max_session_minutes.strip()
+        if minutes and (not minutes.isdigit() or not 1 <= int(minutes) <= 600):
+            errors[f"{key}.max_session_minutes"] = f"{name}: độ dài buổi phát tối đa là số phút từ 1 đến 600."
+        try:
+            parse_volume_limits(form.volume_limits)
+        except VolumeRuleError as error:
+            errors[f"{key}.volume_limits"] = f"{name}: {error}"
+        parsed[key] = (quiet, weekdays, int(minutes) if minutes.isdigit() else None, form.volume_limits.strip())
+    if errors:
+        raise Refusal(errors)
+    (quiet_start, quiet_end), weekdays, minutes, volume = parsed.pop("commune")
+    commune.quiet_start, commune.quiet_end = quiet_start, quiet_end
+    commune.weekdays, commune.max_session_minutes, commune.volume_limits = weekdays or "1234567", minutes, volume
+    for slug, ((quiet_start, quiet_end), weekdays, minutes, volume) in parsed.items():
+        zone = zones[slug]
+        zone.quiet_start, zone.quiet_end = quiet_start, quiet_end
+        zone.weekdays, zone.max_session_minutes, zone.volume_limits = weekdays or None, minutes, volume or None
+
+
+def rules_form_of(entity: Commune | Zone) -> RulesForm:
+    quiet = f"{entity.quiet_start:%H:%M}-{entity.quiet_end:%H:%M}" if entity.quiet_start and entity.quiet_end else ""
+    return RulesForm(
+        quiet_hours=quiet, weekdays=entity.weekdays or "",
+        max_session_minutes=str(entity.max_session_minutes or ""), volume_limits=entity.volume_limits or "",
+    )  # fmt: skip

@@ -120,6 +120,7 @@ class Commune(Base):
     weekdays: Mapped[str] = mapped_column(String(7), default="1234567")  # ISO weekday digits allowed to air
     max_session_minutes: Mapped[int | None] = mapped_column(Integer)
     lexicon: Mapped[str] = mapped_column(Text, default="")  # pronunciation entries, TSV (tts.parse_lexicon)
+    volume_limits: Mapped[str] = mapped_column(Text, default="")  # e.g. "22:00-05:00=50" (radio.volume)
     zones: Mapped[list[Zone]] = relationship(back_populates="commune", order_by="Zone.position")
 
 
@@ -137,6 +138,7 @@ class Zone(Base):
     quiet_end: Mapped[time | None] = mapped_column(Time)
     weekdays: Mapped[str | None] = mapped_column(String(7))
     max_session_minutes: Mapped[int | None] = mapped_column(Integer)
+    volume_limits: Mapped[str | None] = mapped_column(Text)
     commune: Mapped[Commune] = relationship(back_populates="zones")
     speakers: Mapped[list[Speaker]] = relationship(back_populates="zone")
 

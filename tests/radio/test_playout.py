@@ -7,6 +7,7 @@ import time
 from datetime import UTC, datetime
 
 import numpy as np
+import pytest
 
 from radio.playout import BLOCK_S, PlayoutItem, ZonePlayout
 from radio.sources import ArraySource
@@ -168,3 +169,31 @@ def test_timestamps_are_utc() -> None:
     finally:
         playout.stop()
     assert events.times("x", "start")[0].tzinfo == UTC
+
+
+def test_a_wall_clock_step_neither_repeats_nor_skips_an_item(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The system clock jumps an hour back while one item plays, then an hour forward past the next."""
+    import radio.playout as playout_module
+
+    offset = {"s": 0.0}
+    real_time = time.time
+    monkeypatch.setattr(playout_module.time, "time", lambda: real_time() + offset["s"])
+    sink, events = RecordingSink(), Events()
+    playout = ZonePlayout("thon-h", RATE, [sink])
+    now = real_time()
+    playout.enqueue(events.item("first", constant(1, 0.4), now + 0.1))
+    playout.enqueue(events.item("second", constant(2, 0.2), now + 1.0, last=True))
+    playout.start()
+    try:
+        time.sleep(0.3)
+        offset["s"] = -3600.0  # an hour back, mid-item: the playing item must not start again
+        time.sleep(0.5)
+        offset["s"] = 3600.0  # an hour forward: the waiting item is late, and plays once
+        assert events.done.wait(5)
+        time.sleep(0.2)
+    finally:
+        playout.stop()
+    played = sink.samples()
+    assert np.count_nonzero(played == 1) == int(RATE * 0.4)
+    assert np.count_nonzero(played == 2) == int(RATE * 0.2)
+    assert len(events.times("first", "start")) == 1 and len(events.times("second", "start")) == 1

@@ -1,0 +1,50 @@
+"""Airing rules page (giờ không phát, ngày phát, độ dài buổi phát, trần âm lượng): commune-wide and per village."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from radio.errors import Refusal
+from radio.storage.models import Commune, User
+from schedules.rules import RulesForm, rules_form_of, save_rules
+from web.deps import PageUser, SessionDep, StationDep
+from web.pages import render
+
+router = APIRouter(include_in_schema=False)
+FIELDS = ("quiet_hours", "weekdays", "max_session_minutes", "volume_limits")
+
+
+def _page(request: Request, session: Session, user: User, code: int = 200, **values: object) -> HTMLResponse:
+    commune = session.get_one(Commune, user.commune_id)
+    values.setdefault("commune_form", rules_form_of(commune))
+    values.setdefault("zone_forms", {zone.slug: rules_form_of(zone) for zone in commune.zones})
+    return render(
+        request, "rules.html", code, user=user, zones=commune.zones, errors=values.pop("errors", {}), **values
+    )
+
+
+@router.get("/rules")
+def rules_page(request: Request, session: SessionDep, user: PageUser) -> HTMLResponse:
+    return _page(request, session, user)
+
+
+@router.post("/rules")
+async def rules_submit(request: Request, session: SessionDep, station: StationDep, user: PageUser) -> Response:
+    raw = await request.form()
+    commune = session.get_one(Commune, user.commune_id)
+
+    def form_for(prefix: str) -> RulesForm:
+        return RulesForm(**{name: str(raw.get(f"{prefix}.{name}", "")) for name in FIELDS})
+
+    commune_form = form_for("commune")
+    zone_forms = {zone.slug: form_for(zone.slug) for zone in commune.zones}
+    try:
+        save_rules(session, commune, commune_form, zone_forms)
+    except Refusal as error:
+        return _page(request, session, user, 422, commune_form=commune_form, zone_forms=zone_forms, errors=error.errors)
+    session.commit()
+    station.reload_volume_limits()
+    request.session["flash"] = "Đã lưu quy định phát; chương trình mới sẽ được kiểm tra theo quy định này."
+    return RedirectResponse("/rules", status_code=status.HTTP_303_SEE_OTHER)
