@@ -138,8 +138,7 @@ def replace_programme(
         session.expunge(edited)
     programme.items.clear()
     session.flush()
-    columns = ("position", "kind", "title", "bulletin_id", "audio_sha256", "relay_url", "duration_s")
-    programme.items.extend(ProgrammeItem(**{name: getattr(item, name) for name in columns}) for item in edited.items)
+    programme.items.extend(item.copy() for item in edited.items)
     session.flush()
     check_programme(session, programme, tz, now)
     end = now + horizon

@@ -147,11 +147,7 @@ def clone_programme(programme: Programme, author_id: int) -> Programme:
         one_off_at=programme.one_off_at, start_time=programme.start_time, rrule=programme.rrule,
         valid_from=programme.valid_from, valid_until=programme.valid_until, skip_dates=programme.skip_dates,
         zones=list(programme.zones), created_by_id=author_id,
-        items=[
-            ProgrammeItem(**{k: getattr(i, k) for k in ("position", "kind", "title", "bulletin_id", "audio_sha256",
-                                                         "relay_url", "duration_s")})
-            for i in programme.items
-        ],
+        items=[item.copy() for item in programme.items],
     )  # fmt: skip
 
 

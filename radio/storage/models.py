@@ -268,6 +268,11 @@ class ProgrammeItem(Base):
     programme: Mapped[Programme] = relationship(back_populates="items")
     bulletin: Mapped[Bulletin | None] = relationship()
 
+    def copy(self) -> ProgrammeItem:
+        """The same step, unattached (for a cloned or edited programme)."""
+        columns = ("position", "kind", "title", "bulletin_id", "audio_sha256", "relay_url", "duration_s")
+        return ProgrammeItem(**{name: getattr(self, name) for name in columns})
+
 
 class Broadcast(Base):
     """The as-run log: one row per programme item, village and planned instant, filled in as it airs."""
