@@ -111,6 +111,22 @@ def _voices_install(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _log_verify(settings: Settings, _args: argparse.Namespace) -> int:
+    from radio.as_run_chain import verify
+    from radio.storage.database import make_engine, make_session_factory, migrate
+
+    engine = make_engine(settings)
+    migrate(engine)
+    with make_session_factory(engine)() as session:
+        result = verify(session)
+    engine.dispose()
+    if result.intact:
+        print(f"as-run log intact: {result.entries} entries verified")
+        return 0
+    print(f"as-run log ALTERED at entry {result.first_bad_entry}: {result.reason}", file=sys.stderr)
+    return 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="radio", description="Commune radio station (đài truyền thanh xã).")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -139,6 +155,10 @@ def build_parser() -> argparse.ArgumentParser:
     install.add_argument("name", nargs="?", help="e.g. vi_VN-vais1000-medium (see `radio voices list`)")
     install.add_argument("--file", help="a local .onnx voice with its .onnx.json beside it")
     install.set_defaults(handler=_voices_install)
+    log_parser = commands.add_parser("log", help="the as-run log").add_subparsers(dest="log_command", required=True)
+    log_parser.add_parser("verify", help="check the hash chain; name the first altered or missing entry").set_defaults(
+        handler=_log_verify
+    )
     users = commands.add_parser("users", help="station accounts").add_subparsers(dest="users_command", required=True)
     set_password = users.add_parser("set-password", help="set a user's password (e.g. a forgotten admin password)")
     set_password.add_argument("username")

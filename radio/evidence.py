@@ -21,6 +21,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 from tenacity import retry, retry_if_exception_type, stop_after_delay, wait_exponential
 
+from radio.as_run_chain import append_airing
 from radio.storage.models import Broadcast, BroadcastStatus, Bulletin, BulletinStatus
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,7 @@ class EvidenceRecorder:
             broadcast = session.get_one(Broadcast, broadcast_id)
             broadcast.status = BroadcastStatus.aired
             broadcast.ended_at = at
+            append_airing(session, broadcast)
             if broadcast.bulletin_id is None:
                 return
             pending = session.scalar(
@@ -124,6 +126,7 @@ class EvidenceRecorder:
             broadcast = session.get_one(Broadcast, broadcast_id)
             broadcast.status = status
             _append_note(broadcast, note)
+            append_airing(session, broadcast)
         log.warning("broadcast %d %s: %s", broadcast_id, status.value, note)
 
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from radio.bulletins import BulletinDraft
 from radio.station import Station
@@ -120,14 +120,14 @@ class AirScheduler:
 
     def _close_interrupted(self) -> None:
         """Whatever was on air when the station stopped is logged as interrupted, never aired twice."""
-        with self.station.sessions.begin() as session:
-            result = session.execute(
-                update(Broadcast)
-                .where(Broadcast.status == BroadcastStatus.on_air)
-                .values(status=BroadcastStatus.interrupted, note="interrupted: the station stopped while on air")
-            )
-        if result.rowcount:
-            log.warning("%d airings were on air when the station stopped; logged as interrupted", result.rowcount)
+        with self.station.sessions() as session:
+            on_air = list(session.scalars(select(Broadcast.id).where(Broadcast.status == BroadcastStatus.on_air)))
+        for broadcast_id in on_air:
+            note = "interrupted: the station stopped while on air"
+            self.station.evidence.failed(broadcast_id, BroadcastStatus.interrupted, note)
+        self.station.evidence.flush()  # recorded before anything is armed again
+        if on_air:
+            log.warning("%d airings were on air when the station stopped; logged as interrupted", len(on_air))
 
     def _arm_rows(self, broadcasts: list[Broadcast], now: datetime) -> None:
         for broadcast in broadcasts:

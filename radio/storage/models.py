@@ -152,6 +152,15 @@ class Speaker(Base):
     zone_id: Mapped[int] = mapped_column(ForeignKey("zones.id"))
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20), default="simulated")
+    # Speaker agents ("agent"): only the sha256 of the token is kept, so a stolen database opens no speaker.
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the agent last said in a heartbeat (shown on the fleet page).
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    volume: Mapped[int | None] = mapped_column(Integer)
+    clock_offset_ms: Mapped[float | None] = mapped_column(Float)
+    cache_bytes: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str] = mapped_column(String(500), default="")
     zone: Mapped[Zone] = relationship(back_populates="speakers")
 
 
@@ -298,3 +307,40 @@ class Broadcast(Base):
     bulletin: Mapped[Bulletin | None] = relationship()
     zone: Mapped[Zone] = relationship()
     programme: Mapped[Programme | None] = relationship()
+
+
+class ChainEntry(Base):
+    """One link of the tamper-evident as-run log: `hash` = sha256(previous hash + canonical payload).
+
+    Editing a past airing (its row or its entry) or deleting an entry breaks every later link,
+    and `radio log verify` names the first entry where the chain no longer holds.
+    """
+
+    __tablename__ = "chain_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    subject_id: Mapped[int] = mapped_column(Integer, index=True)
+    payload: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Receipt(Base):
+    """A speaker's own report that it played an airing: one row per speaker and broadcast, updated as the
+    item goes from started to ended (or interrupted), so a receipt delivered twice is still recorded once."""
+
+    __tablename__ = "receipts"
+    __table_args__ = (UniqueConstraint("speaker_id", "broadcast_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    speaker_id: Mapped[int] = mapped_column(ForeignKey("speakers.id"), index=True)
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcasts.id"), index=True)
+    audio_sha256: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(20))  # started, ended, interrupted
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    speaker: Mapped[Speaker] = relationship()
+    broadcast: Mapped[Broadcast] = relationship()
