@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.responses import JSONResponse
@@ -10,13 +10,13 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 import tts
+from radio.accounts import authenticate
 from radio.bulletins import BulletinDraft, check_text
 from radio.errors import Refusal
 from radio.evidence import broadcasts_csv, recent_broadcasts
 from radio.rendering import Reading, render_bulletin_audio, voice_catalogue
-from radio.security import verify_password
-from radio.storage.models import Broadcast, Priority, User, Zone
-from web.deps import ApiUser, SchedulerDep, SessionDep, SettingsDep
+from radio.storage.models import Broadcast, Priority, Zone
+from web.deps import ApiUser, SchedulerDep, SessionDep, SettingsDep, audit
 from web.timefmt import as_utc
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -131,10 +131,12 @@ def refusal(errors: dict[str, str]) -> JSONResponse:
 
 
 @router.post("/login", status_code=204)
-def login(body: LoginIn, request: Request, session: SessionDep) -> Response:
-    user = session.scalar(select(User).where(User.username == body.username))
-    if user is None or not verify_password(user.password_hash, body.password):
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Sai tên đăng nhập hoặc mật khẩu.")
+def login(body: LoginIn, request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    remote = request.client.host if request.client else ""
+    try:
+        user = authenticate(session, body.username, body.password, datetime.now(UTC), remote, settings.tz)
+    except Refusal as refused:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, refused.errors["login"]) from refused
     request.session["user_id"] = user.id
     return Response(status_code=204)
 
@@ -176,7 +178,12 @@ def preview(body: PreviewIn, session: SessionDep, settings: SettingsDep, user: A
     responses={422: {"description": "Bản tin không hợp lệ; không có gì được lưu"}},
 )
 def create_bulletin(
-    body: BulletinIn, settings: SettingsDep, scheduler: SchedulerDep, user: ApiUser, session: SessionDep
+    request: Request,
+    body: BulletinIn,
+    settings: SettingsDep,
+    scheduler: SchedulerDep,
+    user: ApiUser,
+    session: SessionDep,
 ) -> BulletinOut | JSONResponse:
     draft = BulletinDraft(
         title=body.title,
@@ -193,6 +200,10 @@ def create_bulletin(
         bulletin = scheduler.submit(draft, user.id)
     except Refusal as error:
         return refusal(error.errors)
+    detail = (
+        f"#{bulletin.id} “{bulletin.title}” {body.priority.value} to {', '.join(body.zones)} at {body.air_at or 'now'}"
+    )
+    audit(request, session, user, "bulletin.schedule", detail)
     rows = session.scalars(select(Broadcast).where(Broadcast.bulletin_id == bulletin.id).order_by(Broadcast.id))
     return BulletinOut(
         id=bulletin.id,

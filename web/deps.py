@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from sqlalchemy.orm import Session
 
+from radio.accounts import record
 from radio.config import Settings
 from radio.station import Station
 from radio.storage.models import User
@@ -62,3 +63,13 @@ def page_user(request: Request, session: SessionDep) -> User:
 
 ApiUser = Annotated[User, Depends(api_user)]
 PageUser = Annotated[User, Depends(page_user)]
+
+
+def remote_of(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def audit(request: Request, session: Session, user: User, action: str, detail: str) -> None:
+    """Record and commit one action of `user` in the audit trail (the action itself is already stored)."""
+    record(session, action, detail, user=user, remote=remote_of(request))
+    session.commit()

@@ -13,15 +13,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import tts
+from radio.accounts import authenticate
 from radio.bulletins import BulletinDraft, check_text, validate_draft
 from radio.config import Settings
 from radio.dashboard import problem_broadcasts, upcoming_broadcasts, village_statuses
 from radio.errors import Refusal
 from radio.evidence import STATUS_LABELS, recent_broadcasts
 from radio.rendering import Reading, render_bulletin_audio, voice_catalogue
-from radio.security import verify_password
-from radio.storage.models import Priority, User, Zone
-from web.deps import PageUser, SchedulerDep, SessionDep, SettingsDep, StationDep
+from radio.storage.models import Priority, Zone
+from web.deps import PageUser, SchedulerDep, SessionDep, SettingsDep, StationDep, audit
 from web.timefmt import as_utc, local_text
 
 router = APIRouter(include_in_schema=False)
@@ -50,15 +50,19 @@ def login_page(request: Request) -> HTMLResponse:
 async def login_submit(request: Request, session: SessionDep) -> Response:
     form = await request.form()
     username, password = str(form.get("username", "")), str(form.get("password", ""))
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None or not verify_password(user.password_hash, password):
-        return render(request, "login.html", 401, error="Sai tên đăng nhập hoặc mật khẩu.", username=username)
+    settings = request.app.state.settings
+    remote = request.client.host if request.client else ""
+    try:
+        user = authenticate(session, username, password, datetime.now(UTC), remote, settings.tz)
+    except Refusal as refused:
+        return render(request, "login.html", 401, error=refused.errors["login"], username=username)
     request.session["user_id"] = user.id
     return RedirectResponse("/", status_code=status.HTTP_303_SEE_OTHER)
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
+def logout(request: Request, session: SessionDep, user: PageUser) -> Response:
+    audit(request, session, user, "logout", "logged out")
     request.session.clear()
     return RedirectResponse("/login", status_code=status.HTTP_303_SEE_OTHER)
 
@@ -158,6 +162,9 @@ async def compose_submit(
         return render(
             request, "compose.html", 422, user=user, **_compose_context(session, settings, form=form, errors=errors)
         )
+    villages = ", ".join(form["zones"])
+    detail = f"#{bulletin.id} “{bulletin.title}” {priority.value} to {villages} at {air_at or 'now'}"
+    audit(request, session, user, "bulletin.schedule", detail)
     when = "ngay bây giờ" if air_at is None else f"lúc {local_text(air_at, settings.tz)}"
     request.session["flash"] = f"Đã lên lịch phát bản tin “{bulletin.title}” {when}."
     return RedirectResponse("/", status_code=status.HTTP_303_SEE_OTHER)

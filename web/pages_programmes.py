@@ -15,7 +15,7 @@ from radio.audio_upload import UploadRefused, store_upload
 from radio.errors import Refusal
 from radio.storage.models import AudioAsset, Broadcast, Bulletin, Programme, ProgrammeStatus, Zone
 from schedules.programmes import morning_template
-from web.deps import PageUser, SchedulerDep, SessionDep, SettingsDep
+from web.deps import PageUser, SchedulerDep, SessionDep, SettingsDep, audit
 from web.pages import PRIORITY_LABELS, render
 from web.programme_form import (
     KIND_LABELS,
@@ -82,10 +82,11 @@ async def create_programme(
 ) -> Response:
     form = read_form(await request.form())
     try:
-        scheduler.add(spec_from_form(form, settings.tz), user.id)
+        programme_id = scheduler.add(spec_from_form(form, settings.tz), user.id)
     except Refusal as error:
         context = _form_context(session, form, errors=error.errors)
         return render(request, "programme_form.html", 422, user=user, action="/programmes/new", **context)
+    audit(request, session, user, "programme.create", f"#{programme_id} “{form['title']}”")
     request.session["flash"] = f"Đã tạo chương trình “{form['title']}” và lên lịch các lượt phát."
     return RedirectResponse("/programmes", status_code=status.HTTP_303_SEE_OTHER)
 
@@ -113,24 +114,29 @@ async def edit_programme(
         context = _form_context(session, form, errors=error.errors)
         action = f"/programmes/{programme_id}/edit"
         return render(request, "programme_form.html", 422, user=user, action=action, **context)
+    audit(request, session, user, "programme.edit", f"#{programme_id} “{form['title']}”")
     request.session["flash"] = f"Đã sửa chương trình “{form['title']}”; các lượt phát sắp tới đã được lập lại."
     return RedirectResponse("/programmes", status_code=status.HTTP_303_SEE_OTHER)
 
 
 @router.post("/programmes/{programme_id}/cancel")
-def cancel_programme(programme_id: int, request: Request, scheduler: SchedulerDep, _user: PageUser) -> Response:
+def cancel_programme(
+    programme_id: int, request: Request, session: SessionDep, scheduler: SchedulerDep, user: PageUser
+) -> Response:
     count = scheduler.cancel(programme_id)
+    audit(request, session, user, "programme.cancel", f"#{programme_id}, {count} planned airings called off")
     request.session["flash"] = f"Đã hủy chương trình và {count} lượt phát sắp tới."
     return RedirectResponse("/programmes", status_code=status.HTTP_303_SEE_OTHER)
 
 
 @router.post("/audio/upload")
 async def upload_audio(
-    request: Request, file: UploadFile, session: SessionDep, settings: SettingsDep, _user: PageUser
+    request: Request, file: UploadFile, session: SessionDep, settings: SettingsDep, user: PageUser
 ) -> Response:
     try:
         asset = await store_upload(session, settings, file)
         session.commit()
+        audit(request, session, user, "audio.upload", f"{file.filename} → {asset.sha256}")
         request.session["flash"] = f"Đã tải lên “{file.filename}” ({asset.duration_s:.0f} giây)."
     except UploadRefused as error:
         request.session["flash"] = error.message

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from radio.errors import Refusal
 from radio.storage.models import Commune, User
 from schedules.rules import RulesForm, rules_form_of, save_rules
-from web.deps import PageUser, SessionDep, StationDep
+from web.deps import PageUser, SessionDep, StationDep, audit
 from web.pages import render
 
 router = APIRouter(include_in_schema=False)
@@ -46,5 +46,9 @@ async def rules_submit(request: Request, session: SessionDep, station: StationDe
         return _page(request, session, user, 422, commune_form=commune_form, zone_forms=zone_forms, errors=error.errors)
     session.commit()
     station.reload_volume_limits()
+    changed = {
+        key: vars(form) for key, form in [("commune", commune_form), *zone_forms.items()] if any(vars(form).values())
+    }
+    audit(request, session, user, "rules.save", str(changed))
     request.session["flash"] = "Đã lưu quy định phát; chương trình mới sẽ được kiểm tra theo quy định này."
     return RedirectResponse("/rules", status_code=status.HTTP_303_SEE_OTHER)

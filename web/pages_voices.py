@@ -12,7 +12,7 @@ from radio.config import Settings
 from radio.rendering import Reading, RenderedBulletin, render_bulletin_audio, voice_catalogue
 from radio.storage.models import Commune, User
 from web.api import refusal
-from web.deps import ApiUser, PageUser, SessionDep, SettingsDep
+from web.deps import ApiUser, PageUser, SessionDep, SettingsDep, audit
 from web.pages import render
 
 router = APIRouter()
@@ -50,6 +50,7 @@ async def lexicon_submit(request: Request, session: SessionDep, settings: Settin
             preview = _listen(session, settings, user, phrase, text)
             return render(request, "lexicon.html", user=user, text=text, phrase=phrase, preview=preview, errors={})
         save_lexicon(session, user, text)
+        audit(request, session, user, "lexicon.save", f"{len(tts.parse_lexicon(text))} entries")
     except tts.LexiconError as error:
         errors = {"text": str(error)}
         return render(request, "lexicon.html", 422, user=user, text=text, phrase=phrase, errors=errors)

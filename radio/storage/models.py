@@ -172,6 +172,8 @@ class User(Base):
     full_name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20), default="admin")
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
     commune: Mapped[Commune] = relationship()
 
@@ -344,3 +346,17 @@ class Receipt(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     speaker: Mapped[Speaker] = relationship()
     broadcast: Mapped[Broadcast] = relationship()
+
+
+class AuditEvent(Base):
+    """Who did what, when, from where: every action that changes what the loudspeakers say."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    username: Mapped[str] = mapped_column(String(100), default="")
+    action: Mapped[str] = mapped_column(String(50))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    remote: Mapped[str] = mapped_column(String(64), default="")

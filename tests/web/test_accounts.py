@@ -1,0 +1,47 @@
+"""Login lockout and the audit trail on a real server."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import httpx
+import pytest
+
+from tests.conftest import ADMIN_PASSWORD, LiveServer
+
+
+def test_five_wrong_passwords_lock_the_account_for_everyone(live_server: LiveServer) -> None:
+    url = live_server.url
+    for _ in range(5):
+        wrong = httpx.post(f"{url}/api/login", json={"username": "admin", "password": "doan-mo"})
+        assert wrong.status_code == 401 and wrong.json()["detail"] == "Sai tên đăng nhập hoặc mật khẩu."
+    locked = httpx.post(f"{url}/api/login", json={"username": "admin", "password": ADMIN_PASSWORD})
+    assert locked.status_code == 401 and "Tài khoản tạm khóa đến" in locked.json()["detail"]
+    page = httpx.post(f"{url}/login", data={"username": "admin", "password": ADMIN_PASSWORD})
+    assert page.status_code == 401 and "Tài khoản tạm khóa đến" in page.text
+
+
+@pytest.fixture
+def fresh(tmp_path_factory: pytest.TempPathFactory) -> LiveServer:
+    from tests.conftest import start_server, stop_server
+
+    server = start_server(tmp_path_factory.mktemp("audit") / "data")
+    yield server
+    stop_server(server)
+
+
+def test_actions_are_in_the_audit_trail_with_who_and_where(fresh: LiveServer) -> None:
+    httpx.post(f"{fresh.url}/api/login", json={"username": "admin", "password": "sai"})
+    client = fresh.client()
+    made = client.post("/api/bulletins", json={"title": "Họp thôn", "text": "Mời bà con họp.", "zones": ["thon-dong"]})
+    assert made.status_code == 201
+    client.post("/lexicon", data={"text": "Nà Hin\tNà Hỉn\n", "action": "save"})
+    rows = list(csv.reader(io.StringIO(client.get("/audit.csv").text.lstrip("\ufeff"))))
+    assert rows[0] == ["Thời điểm", "Người dùng", "Thao tác", "Chi tiết", "Địa chỉ"]
+    actions = [(row[1], row[2], row[4]) for row in rows[1:]]
+    assert ("admin", "lexicon.save", "127.0.0.1") in actions
+    assert ("admin", "bulletin.schedule", "127.0.0.1") in actions
+    assert ("admin", "login", "127.0.0.1") in actions
+    assert ("admin", "login.failed", "127.0.0.1") in actions
+    assert "Nhật ký thao tác" in client.get("/audit").text
