@@ -41,7 +41,9 @@ class LiveServer:
     def client(self) -> httpx.Client:
         """A client logged in as the demo admin."""
         client = httpx.Client(base_url=self.url, timeout=30)
-        client.post("/api/login", json={"username": "admin", "password": ADMIN_PASSWORD}).raise_for_status()
+        login = client.post("/api/login", json={"username": "admin", "password": ADMIN_PASSWORD})
+        login.raise_for_status()
+        client.headers["X-CSRF-Token"] = login.json()["csrf_token"]  # as a script or the page's meta tag would
         return client
 
     def output(self) -> str:

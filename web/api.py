@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, HTTPException, Request, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -16,10 +16,14 @@ from radio.errors import Refusal
 from radio.evidence import broadcasts_csv, recent_broadcasts
 from radio.rendering import Reading, render_bulletin_audio, voice_catalogue
 from radio.storage.models import Broadcast, Priority, Zone
+from web.csrf import HEADER as CSRF_HEADER
+from web.csrf import csrf_token, require_csrf
 from web.deps import ApiUser, SchedulerDep, SessionDep, SettingsDep, audit
 from web.timefmt import as_utc
 
-router = APIRouter(prefix="/api", tags=["api"])
+router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(require_csrf)])
+# Logging in needs no CSRF token (a JSON body cannot be sent cross-site without a preflight) and hands one out.
+auth_router = APIRouter(prefix="/api", tags=["api"])
 
 
 class LoginIn(BaseModel):
@@ -130,18 +134,22 @@ def refusal(errors: dict[str, str]) -> JSONResponse:
     )
 
 
-@router.post("/login", status_code=204)
-def login(body: LoginIn, request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+class LoginOut(BaseModel):
+    csrf_token: str = Field(description=f"Send it as the {CSRF_HEADER} header with every other POST, PUT or DELETE.")
+
+
+@auth_router.post("/login")
+def login(body: LoginIn, request: Request, session: SessionDep, settings: SettingsDep) -> LoginOut:
     remote = request.client.host if request.client else ""
     try:
         user = authenticate(session, body.username, body.password, datetime.now(UTC), remote, settings.tz)
     except Refusal as refused:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, refused.errors["login"]) from refused
     request.session["user_id"] = user.id
-    return Response(status_code=204)
+    return LoginOut(csrf_token=csrf_token(request))
 
 
-@router.post("/logout", status_code=204)
+@auth_router.post("/logout", status_code=204)
 def logout(request: Request) -> Response:
     request.session.clear()
     return Response(status_code=204)

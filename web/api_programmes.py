@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
-from fastapi import APIRouter, HTTPException, UploadFile, status
+from fastapi import APIRouter, Depends, HTTPException, UploadFile, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -16,10 +16,11 @@ from radio.errors import Refusal
 from radio.storage.models import Broadcast, ItemKind, Priority, Programme, Zone
 from schedules.programmes import ItemSpec, ProgrammeSpec
 from web.api import BroadcastOut, refusal
+from web.csrf import require_csrf
 from web.deps import ApiUser, SchedulerDep, SessionDep, SettingsDep
 from web.timefmt import as_utc
 
-router = APIRouter(prefix="/api", tags=["programmes"])
+router = APIRouter(prefix="/api", tags=["programmes"], dependencies=[Depends(require_csrf)])
 
 
 class ItemIn(BaseModel):

@@ -60,6 +60,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key(), same_site="lax", max_age=12 * 3600)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     app.add_exception_handler(LoginRequired, _to_login)
+    app.include_router(api.auth_router)
     app.include_router(api.router)
     app.include_router(api_programmes.router)
     app.include_router(streams.router)

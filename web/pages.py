@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
@@ -21,10 +21,11 @@ from radio.errors import Refusal
 from radio.evidence import STATUS_LABELS, recent_broadcasts
 from radio.rendering import Reading, render_bulletin_audio, voice_catalogue
 from radio.storage.models import Priority, Zone
+from web.csrf import csrf_token, require_csrf
 from web.deps import PageUser, SchedulerDep, SessionDep, SettingsDep, StationDep, audit
 from web.timefmt import as_utc, local_text
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
 PRIORITY_LABELS = {
     "ordinary": "Thông thường",
     "priority": "Ưu tiên",
@@ -38,6 +39,7 @@ def render(request: Request, name: str, code: int = 200, **context: Any) -> HTML
     context.setdefault("flash", request.session.pop("flash", None))
     context["local"] = lambda moment: local_text(moment, settings.tz)
     context["status_label"] = lambda value: STATUS_LABELS[value]
+    context["csrf"] = csrf_token(request)
     return templates.TemplateResponse(request, name, context, status_code=code)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from fastapi import APIRouter, Request, UploadFile, status
+from fastapi import APIRouter, Depends, Request, UploadFile, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -15,6 +15,7 @@ from radio.audio_upload import UploadRefused, store_upload
 from radio.errors import Refusal
 from radio.storage.models import AudioAsset, Broadcast, Bulletin, Programme, ProgrammeStatus, Zone
 from schedules.programmes import morning_template
+from web.csrf import require_csrf
 from web.deps import PageUser, SchedulerDep, SessionDep, SettingsDep, audit
 from web.pages import PRIORITY_LABELS, render
 from web.programme_form import (
@@ -26,7 +27,7 @@ from web.programme_form import (
     spec_from_form,
 )
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
 
 
 def _form_context(session: Session, form: dict[str, Any], **values: Any) -> dict[str, Any]:

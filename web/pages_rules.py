@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from radio.errors import Refusal
 from radio.storage.models import Commune, User
 from schedules.rules import RulesForm, rules_form_of, save_rules
+from web.csrf import require_csrf
 from web.deps import PageUser, SessionDep, StationDep, audit
 from web.pages import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
 FIELDS = ("quiet_hours", "weekdays", "max_session_minutes", "volume_limits")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
@@ -12,10 +12,11 @@ from radio.config import Settings
 from radio.rendering import Reading, RenderedBulletin, render_bulletin_audio, voice_catalogue
 from radio.storage.models import Commune, User
 from web.api import refusal
+from web.csrf import require_csrf
 from web.deps import ApiUser, PageUser, SessionDep, SettingsDep, audit
 from web.pages import render
 
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(require_csrf)])
 LISTEN_EXAMPLE = "UBND xã đề nghị bà con cài ứng dụng VNeID trước ngày 15/12."
 
 

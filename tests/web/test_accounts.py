@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import httpx
 import pytest
@@ -45,3 +46,16 @@ def test_actions_are_in_the_audit_trail_with_who_and_where(fresh: LiveServer) ->
     assert ("admin", "login", "127.0.0.1") in actions
     assert ("admin", "login.failed", "127.0.0.1") in actions
     assert "Nhật ký thao tác" in client.get("/audit").text
+
+
+def test_forms_and_api_refuse_requests_without_the_session_token(fresh: LiveServer) -> None:
+    client = fresh.client()
+    token = client.headers.pop("X-CSRF-Token")
+    forged = client.post("/lexicon", data={"text": "a\tb\n", "action": "save"})
+    assert forged.status_code == 403 and "Hãy tải lại trang" in forged.json()["detail"]
+    assert client.post("/api/bulletins", json={"text": "x", "zones": ["thon-dong"]}).status_code == 403
+    page = client.get("/lexicon").text
+    field = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert field == token  # the form carries the session's token, as a browser would send it
+    saved = client.post("/lexicon", data={"text": "a\tb\n", "action": "save", "csrf_token": field})
+    assert saved.status_code == 303
