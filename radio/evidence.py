@@ -10,6 +10,7 @@ import csv
 import io
 import logging
 import queue
+import re
 import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -35,6 +36,44 @@ STATUS_LABELS = {
     BroadcastStatus.failed: "Lỗi",
     BroadcastStatus.cancelled: "Đã hủy",
 }
+
+
+KIND_LABELS = {
+    "chime": "Nhạc hiệu",
+    "bulletin": "Bản tin",
+    "audio": "Tệp âm thanh",
+    "relay": "Tiếp sóng",
+    "gap": "Khoảng lặng",
+}
+
+# Notes are stored in English (they are evidence, read by logs and auditors' tools alike) and shown in Vietnamese.
+_NOTES_VI: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"late by (\d+) s"), "trễ {0} giây"),
+    (re.compile(r"interrupted by an emergency at (\S+)"), "bị ngắt bởi tin khẩn cấp lúc {0:t}"),
+    (re.compile(r"resumed at (\S+)"), "phát tiếp lúc {0:t}"),
+    (re.compile(r"interrupted: the station stopped while on air"), "bị ngắt: đài ngừng hoạt động khi đang phát"),
+    (re.compile(r"missed: the station was not running at (\S+)"), "bỏ lỡ: đài không hoạt động lúc {0:t}"),
+    (re.compile(r"missed: woke up after the (\d+) s grace"), "bỏ lỡ: quá {0} giây cho phép"),
+    (re.compile(r"programme cancelled"), "chương trình đã hủy"),
+    (re.compile(r"audio unreadable: .*"), "không đọc được tệp âm thanh"),
+    (re.compile(r"village (\S+) has no playout"), "thôn, xóm {0} không có kênh phát"),
+]
+
+
+def note_label(note: str, tz: ZoneInfo) -> str:
+    """A stored note in Vietnamese, its instants in the commune's time."""
+
+    def one(part: str) -> str:
+        for pattern, template in _NOTES_VI:
+            if match := pattern.fullmatch(part.strip()):
+                values = [
+                    datetime.fromisoformat(v).astimezone(tz).strftime("%H:%M:%S") if "{0:t}" in template else v
+                    for v in match.groups()
+                ]
+                return template.replace("{0:t}", "{0}").format(*values)
+        return part
+
+    return "; ".join(one(part) for part in note.split("; ")) if note else ""
 
 
 class EvidenceRecorder:
@@ -181,7 +220,7 @@ def broadcasts_csv(broadcasts: Iterable[Broadcast], tz: ZoneInfo) -> str:
                 _local(row.ended_at, tz),
                 STATUS_LABELS[row.status],
                 row.audio_sha256,
-                row.note,
+                note_label(row.note, tz),
             ]
         )
     return out.getvalue()

@@ -153,7 +153,11 @@ def check_programme(session: Session, programme: Programme, tz: ZoneInfo, now: d
         rules = ZoneRules.of(zone, commune)
         for at in occurrences:
             if reason := rules.breaks(at, length, tz):
-                raise ProgrammeError({"when": f"{zone.name}: {reason}"})
+                message = f"{zone.name}: {reason}"
+                nearby = _busy_intervals(session, programme, zone, tz, at - length, at + timedelta(days=3), False)
+                if free := _next_free_start(nearby, rules, at, length, tz):
+                    message += f" Khung giờ phù hợp gần nhất: {free.astimezone(tz):%H:%M ngày %d/%m/%Y}."
+                raise ProgrammeError({"when": message})
         busy = _busy_intervals(session, programme, zone, tz, now - length, now + CHECK_HORIZON)
         for at in occurrences:
             clash = next((b for b in busy if b[0] < at + length and at < b[1]), None)

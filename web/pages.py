@@ -18,7 +18,7 @@ from radio.bulletins import BulletinDraft, check_text, validate_draft
 from radio.config import Settings
 from radio.dashboard import problem_broadcasts, upcoming_broadcasts, village_statuses
 from radio.errors import Refusal
-from radio.evidence import STATUS_LABELS, recent_broadcasts
+from radio.evidence import KIND_LABELS, STATUS_LABELS, note_label, recent_broadcasts
 from radio.rendering import Reading, render_bulletin_audio, voice_catalogue
 from radio.storage.models import Priority, Zone
 from web.csrf import csrf_token, require_csrf
@@ -39,6 +39,8 @@ def render(request: Request, name: str, code: int = 200, **context: Any) -> HTML
     context.setdefault("flash", request.session.pop("flash", None))
     context["local"] = lambda moment: local_text(moment, settings.tz)
     context["status_label"] = lambda value: STATUS_LABELS[value]
+    context["kind_label"] = lambda value: KIND_LABELS[value]
+    context["note"] = lambda text: note_label(text, settings.tz)
     context["csrf"] = csrf_token(request)
     return templates.TemplateResponse(request, name, context, status_code=code)
 

@@ -24,6 +24,7 @@ from web.programme_form import (
     empty_form,
     form_of,
     read_form,
+    rule_label,
     spec_from_form,
 )
 
@@ -57,7 +58,8 @@ def programmes_page(request: Request, session: SessionDep, user: PageUser) -> HT
         .options(selectinload(Programme.zones), selectinload(Programme.items))
         .order_by(Programme.start_time, Programme.id)
     ).all()
-    return render(request, "programmes.html", user=user, programmes=programmes, priorities=PRIORITY_LABELS)
+    context = {"programmes": programmes, "priorities": PRIORITY_LABELS, "rule_label": rule_label}
+    return render(request, "programmes.html", user=user, **context)
 
 
 @router.get("/programmes/new")

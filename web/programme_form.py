@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 from radio.errors import Refusal
 from radio.storage.models import ItemKind, Priority, Programme
 from schedules.programmes import ItemSpec, ProgrammeSpec
+from schedules.recurrence import WEEKDAY_CODES
 
 ITEM_ROWS = 6
 KIND_LABELS = {
@@ -114,3 +115,14 @@ def spec_from_form(form: dict[str, Any], tz: ZoneInfo) -> ProgrammeSpec:
         one_off_at=one_off_at, start_time=start_time, repeat=form["repeat"], weekdays=form["weekdays"],
         rrule=form["rrule"], valid_from=valid_from, valid_until=valid_until, skip_dates=skip_dates,
     )  # fmt: skip
+
+
+def rule_label(rrule: str | None) -> str:
+    """ "FREQ=WEEKLY;BYDAY=MO,TU" as an officer says it ("T2, T3"); other rules are shown as written."""
+    if rrule == "FREQ=DAILY":
+        return "Hằng ngày"
+    if rrule and rrule.startswith("FREQ=WEEKLY;BYDAY=") and rrule.count(";") == 1:
+        codes = rrule.removeprefix("FREQ=WEEKLY;BYDAY=").split(",")
+        if all(code in WEEKDAY_CODES for code in codes):
+            return ", ".join(WEEKDAY_LABELS[WEEKDAY_CODES.index(code) + 1] for code in codes)
+    return rrule or ""

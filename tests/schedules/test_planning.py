@@ -174,3 +174,9 @@ def test_rules_use_commune_time_whatever_the_server_timezone(session: Session, m
     finally:
         monkeypatch.delenv("TZ")
         time_module.tzset()
+
+
+def test_a_session_in_quiet_hours_is_refused_with_the_first_allowed_start(session: Session) -> None:
+    with pytest.raises(Refusal) as refused:
+        add(session, start_time=time(4, 50))
+    assert "Khung giờ phù hợp gần nhất: 05:00 ngày 24/11/2026" in refused.value.errors["when"]

@@ -86,8 +86,9 @@ def test_tsv_round_trip_and_line_numbers_in_errors() -> None:
     text = format_lexicon(entries)
     assert text == "Zalo\tda lô\n/Nà ?Hang/\tNà Hang\n"
     assert parse_lexicon("# comment\n\n" + text) == entries
-    with pytest.raises(LexiconError, match="Dòng 2: Thiếu dấu Tab"):
+    with pytest.raises(LexiconError, match="Dòng 2: Hai cột phải cách nhau bằng dấu Tab"):
         parse_lexicon("Zalo\tda lô\nVNeID vê en")
+    assert parse_lexicon("Nà Hin = Nà Hỉn") == [LexiconEntry("Nà Hin", "Nà Hỉn")]  # typed in a form, no Tab key
 
 
 def test_shipped_spoken_forms_are_vietnamese_syllables() -> None:

@@ -44,6 +44,8 @@ def test_emergency_cuts_in_and_the_interrupted_bulletin_resumes(live_server: Liv
 
     interrupted, emergency = _airing(rows, "Thu thuế"), _airing(rows, "Cháy rừng")
     assert "interrupted by an emergency at" in interrupted["note"] and "resumed at" in interrupted["note"]
+    log_page = client.get("/log").text
+    assert "bị ngắt bởi tin khẩn cấp lúc" in log_page and "phát tiếp lúc" in log_page  # shown in Vietnamese
     start, end = (datetime.fromisoformat(interrupted[k]) for k in ("started_at", "ended_at"))
     emergency_start, emergency_end = (datetime.fromisoformat(emergency[k]) for k in ("started_at", "ended_at"))
     assert start < emergency_start < emergency_end < end
@@ -84,4 +86,6 @@ def test_relay_item_carries_another_stream(live_server: LiveServer) -> None:
     started, ended = (datetime.fromisoformat(relayed[k]) for k in ("started_at", "ended_at"))
     assert abs((ended - started).total_seconds() - 12.0) < 0.2  # 0.2 minutes, however the upstream behaves
     levels = listener.finish()
+    log_page = client.get("/log")
+    assert log_page.status_code == 200 and "Tiếp sóng" in log_page.text  # a row with no audio file of its own
     assert listener.seconds_of_speech(levels) > 2.0  # the district speech reached this village through the relay

@@ -41,6 +41,7 @@ def test_create_then_clash_then_calendar_then_cancel(client: httpx.Client) -> No
     created = client.post("/programmes/new", data=morning_form(), follow_redirects=True)
     assert created.status_code == 200 and "Đã tạo chương trình “Buổi sáng”" in created.text
     assert "Nhạc hiệu → Tiếp sóng 127.0.0.1:9 → Khoảng lặng" in created.text
+    assert "T2, T3, T4, T5, T6, T7" in created.text
 
     clash = client.post("/programmes/new", data=morning_form(title="Tin xã", zones=["thon-dong"], start_time="05:10"))
     assert clash.status_code == 422

@@ -59,7 +59,8 @@ def check_entry(written: str, spoken: str, pattern: bool = False) -> list[str]:
 
 
 def parse_lexicon(text: str) -> list[LexiconEntry]:
-    """Entries from lexicon TSV text (``written<TAB>spoken``; ``/regex/`` marks a pattern; ``#`` comments).
+    """Entries from lexicon text: ``written<TAB>spoken``, or ``written = spoken`` as typed in a web form, where
+    the Tab key leaves the text box; ``/regex/`` marks a pattern; ``#`` starts a comment.
 
     Raises LexiconError naming the line of the first entry that cannot be used.
     """
@@ -67,11 +68,11 @@ def parse_lexicon(text: str) -> list[LexiconEntry]:
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
-        written, tab, spoken = line.partition("\t")
+        written, tab, spoken = line.partition("\t") if "\t" in line else line.rpartition(" = ")
         written, spoken = written.strip(), spoken.strip()
         syntax = _PATTERN_SYNTAX.match(written)
         entry = LexiconEntry(syntax["pattern"], spoken, True) if syntax else LexiconEntry(written, spoken)
-        problems = check_entry(entry.written, entry.spoken, entry.pattern) if tab else ["Thiếu dấu Tab giữa hai cột."]
+        problems = check_entry(entry.written, entry.spoken, entry.pattern) if tab else ["Hai cột phải cách nhau bằng dấu Tab hoặc “ = ”."]
         if problems:
             raise LexiconError(f"Dòng {number}: {' '.join(problems)}")
         entries.append(entry)
