@@ -72,7 +72,8 @@ def parse_lexicon(text: str) -> list[LexiconEntry]:
         written, spoken = written.strip(), spoken.strip()
         syntax = _PATTERN_SYNTAX.match(written)
         entry = LexiconEntry(syntax["pattern"], spoken, True) if syntax else LexiconEntry(written, spoken)
-        problems = check_entry(entry.written, entry.spoken, entry.pattern) if tab else ["Hai cột phải cách nhau bằng dấu Tab hoặc “ = ”."]
+        missing_separator = ["Hai cột phải cách nhau bằng dấu Tab hoặc “ = ”."]
+        problems = check_entry(entry.written, entry.spoken, entry.pattern) if tab else missing_separator
         if problems:
             raise LexiconError(f"Dòng {number}: {' '.join(problems)}")
         entries.append(entry)
