@@ -127,6 +127,80 @@ def _log_verify(settings: Settings, _args: argparse.Namespace) -> int:
     return 1
 
 
+def _speaker(_settings: Settings, args: argparse.Namespace) -> int:
+    import asyncio
+
+    from radio.agent.agent import AgentOptions, run_agent
+    from radio.agent.link import Refused
+
+    options = AgentOptions(
+        server=args.server, token=args.token, cache_dir=Path(args.cache), sink=args.sink,
+        sample_rate=args.sample_rate, volume=args.volume, heartbeat_s=args.heartbeat_s,
+        max_backoff_s=args.max_backoff_s,
+    )  # fmt: skip
+    try:
+        options.check()
+        asyncio.run(run_agent(options))
+    except ValueError as error:
+        print(f"radio speaker: {error}", file=sys.stderr)
+        return 2
+    except Refused as error:
+        print(f"radio speaker: the station refused this speaker ({error}); ask for a new token", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def _speakers(settings: Settings, args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from radio.fleet import add_speaker, revoke_speaker
+    from radio.station import Station
+
+    station = Station(settings)
+    station.prepare_database()
+    try:
+        with station.sessions.begin() as session:
+            if args.speakers_command == "add":
+                speaker, token = add_speaker(session, args.village, args.name)
+                print(f"speaker {speaker.id} ({speaker.name}) added to {args.village}; its token, shown only once:")
+                print(token)
+            else:
+                speaker = revoke_speaker(session, args.speaker_id, datetime.now(UTC))
+                print(f"speaker {speaker.id} ({speaker.name}): token revoked")
+    except ValueError as error:
+        print(f"radio speakers {args.speakers_command}: {error}", file=sys.stderr)
+        return 2
+    finally:
+        station.engine.dispose()
+    return 0
+
+
+def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    from radio.backup import BackupError, backup
+
+    try:
+        path = backup(settings, Path(args.output) if args.output else None)
+    except BackupError as error:
+        print(f"radio backup: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote {path}")
+    return 0
+
+
+def _restore(settings: Settings, args: argparse.Namespace) -> int:
+    from radio.backup import BackupError, restore
+
+    try:
+        restore(settings, Path(args.archive), force=args.force)
+    except BackupError as error:
+        print(f"radio restore: {error}", file=sys.stderr)
+        return 2
+    print(f"restored {args.archive} into {settings.data_dir}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="radio", description="Commune radio station (đài truyền thanh xã).")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -155,6 +229,13 @@ def build_parser() -> argparse.ArgumentParser:
     install.add_argument("name", nargs="?", help="e.g. vi_VN-vais1000-medium (see `radio voices list`)")
     install.add_argument("--file", help="a local .onnx voice with its .onnx.json beside it")
     install.set_defaults(handler=_voices_install)
+    backup_parser = commands.add_parser("backup", help="archive the data directory (safe while the station runs)")
+    backup_parser.add_argument("-o", "--output", help="archive to write (default: radio-backup-<time>.tar.gz)")
+    backup_parser.set_defaults(handler=_backup)
+    restore_parser = commands.add_parser("restore", help="replace the data directory with a backup (station stopped)")
+    restore_parser.add_argument("archive")
+    restore_parser.add_argument("--force", action="store_true", help="replace a data directory that is not empty")
+    restore_parser.set_defaults(handler=_restore)
     log_parser = commands.add_parser("log", help="the as-run log").add_subparsers(dest="log_command", required=True)
     log_parser.add_parser("verify", help="check the hash chain; name the first altered or missing entry").set_defaults(
         handler=_log_verify
@@ -164,6 +245,26 @@ def build_parser() -> argparse.ArgumentParser:
     set_password.add_argument("username")
     set_password.add_argument("--password", help="the new password (asked for when omitted)")
     set_password.set_defaults(handler=_set_password)
+    speaker = commands.add_parser("speaker", help="run the speaker agent on a village's receiver box")
+    speaker.add_argument("--server", required=True, help="the station, e.g. http://192.168.1.10:8000")
+    speaker.add_argument("--token", required=True, help="this speaker's token, from `radio speakers add`")
+    speaker.add_argument("--cache", default="speaker-cache", help="audio, schedule and receipts on disk")
+    speaker.add_argument("--sink", default="sounddevice", help="sounddevice[:DEVICE] (default), file:PATH or null")
+    speaker.add_argument("--sample-rate", type=int, default=44100)
+    speaker.add_argument("--volume", type=int, default=100, help="percent of full scale")
+    speaker.add_argument("--heartbeat-s", type=float, default=5.0)
+    speaker.add_argument("--max-backoff-s", type=float, default=30.0, help="longest wait between reconnections")
+    speaker.set_defaults(handler=_speaker)
+    speakers = commands.add_parser("speakers", help="speaker agents' tokens").add_subparsers(
+        dest="speakers_command", required=True
+    )
+    add = speakers.add_parser("add", help="add a speaker to a village and print its token once")
+    add.add_argument("village", help="the village's slug, e.g. thon-dong")
+    add.add_argument("name")
+    add.set_defaults(handler=_speakers)
+    revoke = speakers.add_parser("revoke", help="revoke a speaker's token: it is refused from then on")
+    revoke.add_argument("speaker_id", type=int)
+    revoke.set_defaults(handler=_speakers)
     return parser
 
 

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     )
     relay_district_url: str = Field("", description="Stream URL of the district station for the morning template.")
     plan_horizon_days: int = Field(7, description="How far ahead recurring programmes are planned into airings.")
+    speaker_offline_alert_s: int = Field(
+        600, description="A speaker agent offline longer than this is flagged on the fleet page."
+    )
     max_text_chars: int = 10_000
     max_upload_mb: int = Field(50, description="Largest pre-recorded audio file accepted.")
     admin_password: str | None = Field(None, description="First-run admin password; generated when empty.")

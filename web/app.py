@@ -15,7 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from radio.config import Settings
 from radio.station import Station
 from schedules.air_scheduler import AirScheduler
-from web import api, api_programmes, audit_trail, pages, pages_programmes, pages_rules, pages_voices, streams
+from web import agents, api, api_programmes, audit_trail, pages, pages_programmes, pages_rules, pages_voices, streams
 from web.deps import LoginRequired
 
 log = logging.getLogger(__name__)
@@ -69,4 +69,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(pages_voices.router)
     app.include_router(pages_rules.router)
     app.include_router(audit_trail.router)
+    app.include_router(agents.router)
     return app

@@ -1,0 +1,136 @@
+"""`radio speaker`: wires the cache, the player and the link together and runs them until refused."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+from radio.agent.cache import AudioCache, CacheError
+from radio.agent.clock import ClockOffset
+from radio.agent.link import Link, Refused
+from radio.agent.player import Player
+from radio.agent.receipts import ReceiptQueue
+from radio.agent.sinks import open_sink
+
+log = logging.getLogger(__name__)
+
+ARM_TICK_S = 0.1
+PREFETCH_RETRY_S = 2.0
+
+
+@dataclass(frozen=True)
+class AgentOptions:
+    server: str  # http(s)://host:port of the station
+    token: str
+    cache_dir: Path
+    sink: str = "sounddevice"
+    sample_rate: int = 44100
+    volume: int = 100
+    heartbeat_s: float = 5.0
+    max_backoff_s: float = 30.0
+
+    def check(self) -> None:
+        """ValueError naming the bad option, before anything is opened."""
+        parts = urlsplit(self.server)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"--server must be an http:// or https:// URL, got {self.server!r}")
+        if not self.token.strip():
+            raise ValueError("--token is empty")
+        if not 0 <= self.volume <= 100:
+            raise ValueError(f"--volume must be 0 to 100, got {self.volume}")
+        if not 8000 <= self.sample_rate <= 192000:
+            raise ValueError(f"--sample-rate must be 8000 to 192000, got {self.sample_rate}")
+        if self.heartbeat_s <= 0 or self.max_backoff_s < 1:
+            raise ValueError("--heartbeat-s must be positive and --max-backoff-s at least 1")
+
+    @property
+    def websocket_url(self) -> str:
+        parts = urlsplit(self.server)
+        scheme = "wss" if parts.scheme == "https" else "ws"
+        return urlunsplit((scheme, parts.netloc, parts.path.rstrip("/") + "/agents/ws", "", ""))
+
+
+async def run_agent(options: AgentOptions) -> None:
+    """Play the village's schedule until the station refuses this speaker (raises Refused)."""
+    options.cache_dir.mkdir(parents=True, exist_ok=True)
+    cache = AudioCache(options.cache_dir / "audio", options.sample_rate)
+    receipts = ReceiptQueue(options.cache_dir / "receipts.sqlite")
+    clock = ClockOffset()
+    loop = asyncio.get_running_loop()
+    wake_prefetch = asyncio.Event()
+    player = Player(
+        cache, receipts, clock, open_sink(options.sink, options.sample_rate), options.volume,
+        options.cache_dir / "schedule.json", on_receipt=lambda: loop.call_soon_threadsafe(link.receipt_waiting.set),
+    )  # fmt: skip
+
+    def on_schedule(items: list[dict[str, Any]]) -> None:
+        player.replace_schedule(items)
+        wake_prefetch.set()
+
+    def heartbeat() -> dict[str, Any]:
+        best = clock.best
+        return {
+            "volume": player.volume, "cache_bytes": cache.size_bytes(),
+            "clock_offset_ms": round(best.offset * 1000, 2) if best else None,
+        }  # fmt: skip
+
+    link = Link(
+        options.websocket_url, options.token, clock, receipts, on_schedule, heartbeat, options.heartbeat_s,
+        options.max_backoff_s,
+    )  # fmt: skip
+    log.info(
+        "speaker agent for %s: %d airings planned and %d receipts waiting on disk", options.server,
+        len(player.schedule), len(receipts.pending()),
+    )  # fmt: skip
+    player.start()
+    tasks = [
+        asyncio.create_task(link.run_forever()),
+        asyncio.create_task(_arm_forever(player)),
+        asyncio.create_task(_prefetch_forever(options, player, cache, link, wake_prefetch)),
+    ]
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        for task in done:
+            task.result()
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        player.stop()
+        receipts.close()
+
+
+async def _arm_forever(player: Player) -> None:
+    while True:
+        player.arm_due()
+        await asyncio.sleep(ARM_TICK_S)
+
+
+async def _prefetch_forever(
+    options: AgentOptions, player: Player, cache: AudioCache, link: Link, wake: asyncio.Event
+) -> None:
+    """Fetch every scheduled file not yet cached; retried while the station is unreachable."""
+    headers = {"Authorization": f"Bearer {options.token}"}
+    async with httpx.AsyncClient(base_url=options.server, headers=headers, timeout=60) as http:
+        while True:
+            wake.clear()
+            for sha256 in player.missing_audio():
+                try:
+                    response = await http.get(f"/agents/audio/{sha256}")
+                    if response.status_code == 401:
+                        raise Refused(response.json().get("detail", "HTTP 401"))
+                    response.raise_for_status()
+                    await asyncio.to_thread(cache.store, sha256, response.content)
+                    log.info("cached audio %s (%d bytes)", sha256[:12], len(response.content))
+                except (httpx.HTTPError, CacheError, ValueError) as error:
+                    link.last_error = f"audio {sha256[:12]} not cached: {error}"
+                    log.warning("%s", link.last_error)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), timeout=PREFETCH_RETRY_S)

@@ -1,0 +1,143 @@
+"""The agent's connection to the station: one WebSocket, re-opened with exponential backoff when it drops.
+
+Over it the agent learns its schedule, measures its clock offset, sends heartbeats and delivers the
+receipts waiting on disk. Nothing here is needed for airtime: the player runs from the cache without it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
+
+from radio.agent.clock import ClockOffset
+from radio.agent.receipts import ReceiptQueue
+
+log = logging.getLogger(__name__)
+
+POLICY_VIOLATION = 1008  # the station's close code for a wrong or revoked token
+PING_BURST = 8  # round trips measured right after connecting, to have a good offset at once
+PING_EVERY_S = 10.0
+
+
+class Refused(Exception):
+    """The station will not talk to this speaker (wrong or revoked token): retrying cannot help."""
+
+
+class Link:
+    def __init__(
+        self, url: str, token: str, clock: ClockOffset, receipts: ReceiptQueue,
+        on_schedule: Callable[[list[dict[str, Any]]], None], heartbeat: Callable[[], dict[str, Any]],
+        heartbeat_s: float, max_backoff_s: float,
+    ) -> None:  # fmt: skip
+        self.url = url
+        self.token = token
+        self.clock = clock
+        self.receipts = receipts
+        self.on_schedule = on_schedule
+        self.heartbeat = heartbeat
+        self.heartbeat_s = heartbeat_s
+        self.max_backoff_s = max_backoff_s
+        self.receipt_waiting = asyncio.Event()
+        self.last_error = ""
+
+    async def run_forever(self) -> None:
+        """Connect, serve, and on any failure wait (1 s doubling up to max_backoff_s, with jitter) and retry."""
+        backoff = 1.0
+        while True:
+            try:
+                async with connect(
+                    self.url, additional_headers={"Authorization": f"Bearer {self.token}"}, open_timeout=10,
+                    ping_interval=10, ping_timeout=10, close_timeout=2,
+                ) as socket:  # fmt: skip
+                    log.info("connected to %s", self.url)
+                    backoff = 1.0
+                    await self._serve(socket)
+            except ConnectionClosed as closed:
+                if closed.rcvd is not None and closed.rcvd.code == POLICY_VIOLATION:
+                    raise Refused(closed.rcvd.reason) from None
+                self._failed(f"connection lost: {closed}")
+            except InvalidStatus as error:
+                if error.response.status_code in (401, 403):
+                    raise Refused(f"HTTP {error.response.status_code}") from None
+                self._failed(f"station answered {error.response.status_code}")
+            except (OSError, InvalidHandshake, TimeoutError) as error:
+                self._failed(f"cannot reach the station: {error}")
+            delay = backoff * random.uniform(0.8, 1.2)
+            log.info("reconnecting in %.1f s", delay)
+            await asyncio.sleep(delay)
+            backoff = min(backoff * 2, self.max_backoff_s)
+
+    def _failed(self, error: str) -> None:
+        self.last_error = error
+        log.warning("%s", error)
+
+    async def _serve(self, socket: ClientConnection) -> None:
+        """Run the receiver and the periodic senders until one of them fails, then stop the others."""
+        tasks = [
+            asyncio.create_task(coroutine)
+            for coroutine in (self._receive(socket), self._ping(socket), self._beat(socket), self._deliver(socket))
+        ]
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+            for task in done:
+                task.result()
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _receive(self, socket: ClientConnection) -> None:
+        async for text in socket:
+            received = time.time()
+            message = json.loads(text)
+            kind = message.get("type")
+            if kind == "pong":
+                self.clock.add(message["t0"], message["t1"], message["t2"], received)
+            elif kind == "schedule":
+                self.on_schedule(message["items"])
+            elif kind == "receipt_ack":
+                if "refused" in message:
+                    log.warning("the station refused receipt %s: %s", message["key"], message["refused"])
+                self.receipts.ack(message["key"])
+            elif kind == "welcome":
+                log.info("the station knows this box as %s", message["speaker"])
+            else:
+                log.warning("station says: %s", message)
+        raise ConnectionClosed(socket.close_rcvd, socket.close_sent)
+
+    async def _ping(self, socket: ClientConnection) -> None:
+        for _ in range(PING_BURST):
+            await socket.send(json.dumps({"type": "ping", "t0": time.time()}))
+            await asyncio.sleep(0.1)
+        await _every(PING_EVERY_S, lambda: socket.send(json.dumps({"type": "ping", "t0": time.time()})))
+
+    async def _beat(self, socket: ClientConnection) -> None:
+        await _every(
+            self.heartbeat_s,
+            lambda: socket.send(json.dumps({"type": "heartbeat", **self.heartbeat(), "last_error": self.last_error})),
+        )
+
+    async def _deliver(self, socket: ClientConnection) -> None:
+        """Send every unacknowledged receipt now (those queued while offline) and whenever a new one is queued."""
+        while True:
+            self.receipt_waiting.clear()
+            for key, receipt in self.receipts.pending():
+                await socket.send(json.dumps({"type": "receipt", "key": key, "receipt": receipt}))
+            # also retry on a timer: an acknowledgement lost with a dropped link leaves the receipt pending
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.receipt_waiting.wait(), timeout=30)
+
+
+async def _every(seconds: float, send: Callable[[], Awaitable[None]]) -> None:
+    while True:
+        await send()
+        await asyncio.sleep(seconds)

@@ -1,0 +1,188 @@
+"""Speaker agents seen from the station: tokens, the schedule they are sent, heartbeats, receipts, the fleet.
+
+Plain functions on a session, shared by the agents' WebSocket endpoint, the fleet page and the CLI.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from radio.storage.models import AudioAsset, Broadcast, BroadcastStatus, Priority, Receipt, Speaker, Zone
+
+RECEIPT_OUTCOMES = ("started", "ended", "interrupted")
+SCHEDULE_PAST = timedelta(minutes=10)  # an agent that reconnects mid-item still learns of it and can join it
+
+
+def token_hash(token: str) -> str:
+    """Tokens are 256 random bits, so a plain sha256 is enough (no slow hash) and can be looked up directly."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def add_speaker(session: Session, zone_slug: str, name: str) -> tuple[Speaker, str]:
+    """Create an agent speaker in a village; the token is returned once and never stored (ValueError: bad input)."""
+    zone = session.scalar(select(Zone).where(Zone.slug == zone_slug))
+    if zone is None:
+        known = ", ".join(session.scalars(select(Zone.slug).order_by(Zone.position)))
+        raise ValueError(f"no village {zone_slug!r}; known villages: {known}")
+    if not name.strip():
+        raise ValueError("the speaker needs a name")
+    token = secrets.token_hex(32)  # hex: never starts with "-", which a command line would take for an option
+    speaker = Speaker(zone=zone, name=name.strip(), kind="agent", token_hash=token_hash(token))
+    session.add(speaker)
+    session.flush()
+    return speaker, token
+
+
+def revoke_speaker(session: Session, speaker_id: int, now: datetime) -> Speaker:
+    speaker = session.get(Speaker, speaker_id)
+    if speaker is None or speaker.token_hash is None:
+        raise ValueError(f"no agent speaker with id {speaker_id}")
+    speaker.revoked_at = speaker.revoked_at or now
+    return speaker
+
+
+def speaker_for_token(session: Session, token: str) -> Speaker | None:
+    """The speaker this token opens, or None if it is unknown or revoked."""
+    if not token:
+        return None
+    speaker = session.scalar(select(Speaker).where(Speaker.token_hash == token_hash(token)))
+    return speaker if speaker is not None and speaker.revoked_at is None else None
+
+
+def village_schedule(session: Session, zone_id: int, now: datetime, ahead: timedelta) -> list[dict[str, Any]]:
+    """The village's airings with an audio file, from a little in the past to `ahead`, as sent to its agents.
+
+    Chimes, gaps and relays have no file to prefetch; they stay on the zone stream only.
+    """
+    rows = session.execute(
+        select(Broadcast.id, Broadcast.planned_at, Broadcast.audio_sha256, Broadcast.title, Broadcast.priority,
+               AudioAsset.duration_s)
+        .join(AudioAsset, AudioAsset.sha256 == Broadcast.audio_sha256)
+        .where(
+            Broadcast.zone_id == zone_id,
+            Broadcast.status.in_([BroadcastStatus.planned, BroadcastStatus.on_air]),
+            Broadcast.planned_at >= now - SCHEDULE_PAST,
+            Broadcast.planned_at < now + ahead,
+        )
+        .order_by(Broadcast.planned_at, Broadcast.id)
+    ).all()  # fmt: skip
+    return [
+        {
+            "broadcast_id": broadcast_id,
+            "planned_at": planned_at.timestamp(),
+            "sha256": sha256,
+            "title": title,
+            "emergency": priority == Priority.emergency,
+            "duration_s": duration_s,
+        }
+        for broadcast_id, planned_at, sha256, title, priority, duration_s in rows
+    ]
+
+
+def record_heartbeat(session: Session, speaker_id: int, beat: dict[str, Any], now: datetime) -> None:
+    speaker = session.get_one(Speaker, speaker_id)
+    speaker.last_seen_at = now
+    speaker.volume = int(beat["volume"]) if beat.get("volume") is not None else speaker.volume
+    speaker.clock_offset_ms = float(beat["clock_offset_ms"]) if beat.get("clock_offset_ms") is not None else None
+    speaker.cache_bytes = int(beat.get("cache_bytes") or 0)
+    speaker.last_error = str(beat.get("last_error") or "")[:500]
+
+
+def record_receipt(session: Session, speaker_id: int, receipt: dict[str, Any], now: datetime) -> None:
+    """Insert or update the one receipt of this speaker for this airing; raises ValueError on a bad receipt.
+
+    A receipt never goes back (an "ended" one is not turned into "started" by a late duplicate).
+    """
+    outcome = receipt.get("outcome")
+    if outcome not in RECEIPT_OUTCOMES:
+        raise ValueError(f"unknown receipt outcome {outcome!r}")
+    speaker = session.get_one(Speaker, speaker_id)
+    broadcast = session.get(Broadcast, int(receipt["broadcast_id"]))
+    if broadcast is None or broadcast.zone_id != speaker.zone_id:
+        raise ValueError(f"broadcast {receipt['broadcast_id']} is not an airing of this speaker's village")
+    started = _instant(receipt.get("started_at"))
+    ended = _instant(receipt.get("ended_at"))
+    row = session.scalar(select(Receipt).where(Receipt.speaker_id == speaker.id, Receipt.broadcast_id == broadcast.id))
+    if row is None:
+        row = Receipt(speaker_id=speaker.id, broadcast_id=broadcast.id, outcome="started")
+        session.add(row)
+    elif row.outcome != "started" and outcome == "started":
+        return
+    row.audio_sha256 = str(receipt.get("sha256", ""))[:64]
+    row.outcome = outcome
+    row.started_at = started or row.started_at
+    row.ended_at = ended or row.ended_at
+    row.received_at = now
+
+
+def _instant(value: object) -> datetime | None:
+    if not value:
+        return None
+    instant = datetime.fromisoformat(str(value))
+    if instant.tzinfo is None:
+        raise ValueError(f"receipt instant {value!r} has no UTC offset")
+    return instant
+
+
+@dataclass(frozen=True)
+class SpeakerState:
+    name: str
+    kind: str
+    online: bool
+    overdue: bool  # offline longer than the station's setting: someone should go and look
+    revoked: bool
+    last_seen_at: datetime | None
+    clock_offset_ms: float | None
+    volume: int | None
+    last_error: str
+    last_item: str | None
+    last_item_at: datetime | None
+
+
+@dataclass(frozen=True)
+class VillageFleet:
+    name: str
+    speakers: list[SpeakerState]
+
+
+def fleet(session: Session, online_ids: set[int], now: datetime, offline_after: timedelta) -> list[VillageFleet]:
+    """Every village with its agent speakers, whether each is connected now, and what it last played."""
+    zones = session.scalars(select(Zone).options(selectinload(Zone.speakers)).order_by(Zone.position)).all()
+    latest = (
+        select(Receipt.speaker_id, func.max(Receipt.started_at).label("at")).group_by(Receipt.speaker_id).subquery()
+    )
+    last_items = {
+        speaker_id: (title, at)
+        for speaker_id, title, at in session.execute(
+            select(Receipt.speaker_id, Broadcast.title, Receipt.started_at)
+            .join(Broadcast, Broadcast.id == Receipt.broadcast_id)
+            .join(latest, (latest.c.speaker_id == Receipt.speaker_id) & (latest.c.at == Receipt.started_at))
+        )
+    }
+    villages = []
+    for zone in zones:
+        states = []
+        for speaker in zone.speakers:
+            if speaker.kind != "agent":
+                continue
+            online = speaker.id in online_ids and speaker.revoked_at is None
+            seen = speaker.last_seen_at
+            title, at = last_items.get(speaker.id, (None, None))
+            states.append(
+                SpeakerState(
+                    name=speaker.name, kind=speaker.kind, online=online,
+                    overdue=not online and speaker.revoked_at is None and (seen is None or now - seen > offline_after),
+                    revoked=speaker.revoked_at is not None, last_seen_at=seen,
+                    clock_offset_ms=speaker.clock_offset_ms, volume=speaker.volume, last_error=speaker.last_error,
+                    last_item=title, last_item_at=at,
+                )
+            )  # fmt: skip
+        villages.append(VillageFleet(zone.name, states))
+    return villages
