@@ -28,3 +28,4 @@ bench: $(VENV)/.installed
 	$(PY) bench/tts_rtf.py
 	$(PY) bench/tts.py
 	$(PY) bench/punctuality.py
+	$(PY) bench/sync.py
