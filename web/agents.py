@@ -14,7 +14,6 @@ import json
 import logging
 import re
 import time
-from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -29,7 +28,7 @@ from radio.fleet import fleet, record_heartbeat, record_receipt, speaker_for_tok
 from radio.station import Station
 from radio.storage.models import AudioAsset
 from schedules.air_scheduler import ARM_WINDOW
-from web.deps import PageUser, SessionDep, SettingsDep, StationDep
+from web.deps import PageUser, SessionDep, SettingsDep, StationDep, agents_online
 from web.pages import render
 
 log = logging.getLogger(__name__)
@@ -38,13 +37,6 @@ router = APIRouter(include_in_schema=False)
 SCHEDULE_POLL_S = 1.0
 REFUSED = "invalid or revoked speaker token"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-
-
-def _online(app: Any) -> Counter[int]:
-    """Open connections per speaker in this process (an agent may briefly hold two while reconnecting)."""
-    if not hasattr(app.state, "agents_online"):
-        app.state.agents_online = Counter()
-    return app.state.agents_online
 
 
 def _token(headers: Headers) -> str:
@@ -149,7 +141,7 @@ async def agent_socket(websocket: WebSocket) -> None:
         await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason=REFUSED)
         return
     link = _Link(websocket, station, speaker, token)
-    online = _online(websocket.app)
+    online = agents_online(websocket.app)
     online[link.speaker_id] += 1
     log.info("speaker %d (%s) connected", link.speaker_id, link.name)
     tasks = [asyncio.create_task(link.serve()), asyncio.create_task(link.push_schedule())]
@@ -189,5 +181,5 @@ def agent_audio(sha256: str, request: Request, station: StationDep, settings: Se
 @router.get("/fleet")
 def fleet_page(request: Request, session: SessionDep, settings: SettingsDep, user: PageUser) -> HTMLResponse:
     offline_after_s = settings.speaker_offline_alert_s
-    villages = fleet(session, set(_online(request.app)), datetime.now(UTC), timedelta(seconds=offline_after_s))
+    villages = fleet(session, set(agents_online(request.app)), datetime.now(UTC), timedelta(seconds=offline_after_s))
     return render(request, "fleet.html", user=user, villages=villages, offline_after_min=offline_after_s // 60)

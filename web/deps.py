@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
 from sqlalchemy.orm import Session
@@ -73,3 +74,10 @@ def audit(request: Request, session: Session, user: User, action: str, detail: s
     """Record and commit one action of `user` in the audit trail (the action itself is already stored)."""
     record(session, action, detail, user=user, remote=remote_of(request))
     session.commit()
+
+
+def agents_online(app: Any) -> Counter[int]:
+    """Open agent connections per speaker in this process (an agent may briefly hold two while reconnecting)."""
+    if not hasattr(app.state, "agents_online"):
+        app.state.agents_online = Counter()
+    return app.state.agents_online

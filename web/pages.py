@@ -19,10 +19,11 @@ from radio.config import Settings
 from radio.dashboard import problem_broadcasts, upcoming_broadcasts, village_statuses
 from radio.errors import Refusal
 from radio.evidence import KIND_LABELS, STATUS_LABELS, note_label, recent_broadcasts
+from radio.fleet import fleet
 from radio.rendering import Reading, render_bulletin_audio, voice_catalogue
 from radio.storage.models import Priority, Zone
 from web.csrf import csrf_token, require_csrf
-from web.deps import PageUser, SchedulerDep, SessionDep, SettingsDep, StationDep, audit
+from web.deps import PageUser, SchedulerDep, SessionDep, SettingsDep, StationDep, agents_online, audit
 from web.timefmt import as_utc, local_text
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
@@ -72,7 +73,10 @@ def logout(request: Request, session: SessionDep, user: PageUser) -> Response:
 
 
 @router.get("/")
-def dashboard(request: Request, session: SessionDep, station: StationDep, user: PageUser) -> HTMLResponse:
+def dashboard(
+    request: Request, session: SessionDep, station: StationDep, settings: SettingsDep, user: PageUser
+) -> HTMLResponse:
+    offline_after = timedelta(seconds=settings.speaker_offline_alert_s)
     return render(
         request,
         "dashboard.html",
@@ -80,6 +84,12 @@ def dashboard(request: Request, session: SessionDep, station: StationDep, user: 
         villages=village_statuses(session, station),
         upcoming=upcoming_broadcasts(session),
         problems=problem_broadcasts(session, datetime.now(UTC) - timedelta(days=7)),
+        silent_speakers=[
+            (village.name, speaker.name)
+            for village in fleet(session, set(agents_online(request.app)), datetime.now(UTC), offline_after)
+            for speaker in village.speakers
+            if speaker.overdue
+        ],
     )
 
 
