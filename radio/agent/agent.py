@@ -18,6 +18,7 @@ from radio.agent.link import Link, Refused
 from radio.agent.player import Player
 from radio.agent.receipts import ReceiptQueue
 from radio.agent.sinks import open_sink
+from radio.agent.tasks import run_until_one_fails
 
 log = logging.getLogger(__name__)
 
@@ -90,19 +91,11 @@ async def run_agent(options: AgentOptions) -> None:
         len(player.schedule), len(receipts.pending()),
     )  # fmt: skip
     player.start()
-    tasks = [
-        asyncio.create_task(link.run_forever()),
-        asyncio.create_task(_arm_forever(player)),
-        asyncio.create_task(_prefetch_forever(options, player, cache, link, wake_prefetch)),
-    ]
     try:
-        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-        for task in done:
-            task.result()
+        await run_until_one_fails(
+            [link.run_forever(), _arm_forever(player), _prefetch_forever(options, player, cache, link, wake_prefetch)]
+        )
     finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
         player.stop()
         receipts.close()
 

@@ -20,6 +20,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidSta
 
 from radio.agent.clock import ClockOffset
 from radio.agent.receipts import ReceiptQueue
+from radio.agent.tasks import run_until_one_fails
 
 log = logging.getLogger(__name__)
 
@@ -82,18 +83,9 @@ class Link:
 
     async def _serve(self, socket: ClientConnection) -> None:
         """Run the receiver and the periodic senders until one of them fails, then stop the others."""
-        tasks = [
-            asyncio.create_task(coroutine)
-            for coroutine in (self._receive(socket), self._ping(socket), self._beat(socket), self._deliver(socket))
-        ]
-        try:
-            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-            for task in done:
-                task.result()
-        finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+        await run_until_one_fails(
+            [self._receive(socket), self._ping(socket), self._beat(socket), self._deliver(socket)]
+        )
 
     async def _receive(self, socket: ClientConnection) -> None:
         async for text in socket:
