@@ -2,10 +2,10 @@
 
 ``normalize`` runs an ordered list of rewriting passes. Legacy encodings are converted first. Web and
 e-mail addresses, then the pronunciation lexicon, are read before the rules and their spoken forms are
-final (see ``placeholders``). Then the order matters: document codes before abbreviations (inside a
-code "TB" is "thông báo"), phone numbers before ranges (their hyphens group digits), ranges before
-dates ("14-15/12/2024"), dates and times before units and plain numbers, acronym spelling last so it
-only sees what no rule claimed.
+final (see ``placeholders``). Then the order matters: document codes and places before abbreviations
+(inside a code "TB" is "thông báo", before a road number "ĐT" is "đường tỉnh"), phone numbers before
+ranges (their hyphens group digits), ranges before dates ("14-15/12/2024"), dates and times before units
+and plain numbers, acronym spelling last so it only sees what no rule claimed.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from tts.frontend.measures import expand_money, expand_percentages, expand_rates
 from tts.frontend.numbers import expand_numbers, expand_ordinals
 from tts.frontend.phones import expand_phone_numbers
 from tts.frontend.placeholders import Held, strip_placeholders
+from tts.frontend.places import expand_places
 from tts.frontend.pronunciation import Lexicon, protect
 from tts.frontend.ranges import expand_negative_numbers, expand_ranges
 from tts.frontend.roman import expand_roman_numerals
@@ -34,6 +35,7 @@ __all__ = ["normalize", "split_paragraphs"]
 
 _RULES: tuple[Callable[[str], str], ...] = (
     expand_document_codes,
+    expand_places,
     expand_abbreviations,
     expand_phone_numbers,
     expand_ranges,

@@ -13,9 +13,11 @@ from functools import cache
 from tts.frontend.lexicon import abbreviations, letters
 
 _TONE_MARKS = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"))
-# One Vietnamese syllable without its tone: onset, vowel cluster, final consonant.
+# One Vietnamese syllable without its tone: onset, vowel cluster, final consonant. The clusters kr, pl, dr
+# and the final k are those of Central Highlands names (KRÔNG, PLEI, ĐẮK LẮK), so that a headline in
+# capitals is read as words, never spelled.
 _SYLLABLE = re.compile(
-    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?[aăâeêioôơuưy]{1,3}(?:ch|ng|nh|[cmnpt])?"
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|kr|pl|dr|[bcdđghklmnpqrstvx])?[aăâeêioôơuưy]{1,3}(?:ch|ng|nh|[cmnptk])?"
 )
 _UPPER_WORD = re.compile(r"(?<!\w)[^\W\d_]+(?!\w)")
 

@@ -80,3 +80,22 @@ def top_level_domains() -> tuple[str, ...]:
 def document_codes() -> dict[str, str]:
     """Parts of document codes read differently inside a code (``TB`` -> ``thông báo`` in ``05/TB-UBND``)."""
     return _table("document_codes.tsv")
+
+
+@cache
+def place_prefixes() -> dict[str, tuple[str, frozenset[str]]]:
+    """Dotted administrative prefix -> (spoken form, what may follow), e.g. ``Q`` -> (``quận``, {number, name})."""
+    rows = (line.split("\t") for line in _lines("place_prefixes.tsv"))
+    return {row[0]: (row[1].strip(), frozenset(row[2].split())) for row in rows}
+
+
+@cache
+def road_codes() -> dict[str, str]:
+    """Road code written before a road number -> spoken form, e.g. ``QL`` -> ``quốc lộ``."""
+    return _table("road_codes.tsv")
+
+
+@cache
+def date_contexts() -> tuple[str, ...]:
+    """Words after which a bare day/month is a date (``lễ 8/3``)."""
+    return tuple(line.strip() for line in _lines("date_contexts.txt"))

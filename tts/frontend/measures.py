@@ -14,14 +14,36 @@ from tts.frontend.spoken_numbers import NUMBER, number_words
 
 _AMOUNT = rf"(?<![\w.,])(?P<number>{NUMBER})"
 _MONEY = re.compile(rf"{_AMOUNT}\s?(?:đ|đồng)(?!\w)")
-_PERCENT = re.compile(rf"{_AMOUNT}\s?%")
-# A count of something per something: "3 lần/ngày" -> "ba lần một ngày".
-_NOUN_RATE = re.compile(rf"{_AMOUNT}\s(?P<noun>[^\W\d_]+)\s?/\s?(?=[^\W\d_])")
 
 
 @cache
 def _symbols() -> str:
     return "|".join(map(re.escape, sorted(units(), key=len, reverse=True)))
+
+
+@cache
+def _per() -> str:
+    """A "/" before a noun or a unit symbol: "/tháng", "/ha" (read "một tháng", "một héc ta")."""
+    return rf"(?P<per>\s?/\s?(?:(?P<per_unit>{_symbols()})(?!\w)|(?=[^\W\d_])))"
+
+
+@cache
+def _percent_pattern() -> re.Pattern[str]:
+    """A percentage, optionally per something: "0,5%/tháng" -> "không phẩy năm phần trăm một tháng"."""
+    return re.compile(rf"{_AMOUNT}\s?%{_per()}?")
+
+
+@cache
+def _noun_rate_pattern() -> re.Pattern[str]:
+    """A count of something per something: "3 lần/ngày" -> "ba lần một ngày", "3 tấn/ha" -> "ba tấn một héc ta"."""
+    return re.compile(rf"{_AMOUNT}\s(?P<noun>[^\W\d_]+){_per()}")
+
+
+def _per_words(m: re.Match[str]) -> str:
+    """ " một" and the spoken unit for a unit denominator, " một " before a noun (left as written), or nothing."""
+    if m["per_unit"]:
+        return f" một {units()[m['per_unit']]}"
+    return " một " if m["per"] else ""
 
 
 @cache
@@ -54,8 +76,8 @@ def expand_money(text: str) -> str:
 
 
 def expand_percentages(text: str) -> str:
-    """Read "68,5%" as "sáu mươi tám phẩy năm phần trăm"."""
-    return _PERCENT.sub(lambda m: f"{number_words(m['number'])} phần trăm", text)
+    """Read "68,5%" as "sáu mươi tám phẩy năm phần trăm", "%/tháng" as "phần trăm một tháng"."""
+    return _percent_pattern().sub(lambda m: f"{number_words(m['number'])} phần trăm{_per_words(m)}", text)
 
 
 def expand_units(text: str) -> str:
@@ -64,5 +86,5 @@ def expand_units(text: str) -> str:
 
 
 def expand_rates(text: str) -> str:
-    """Read "/" between a counted noun and another noun as "một" (per): "2 lần/tuần"."""
-    return _NOUN_RATE.sub(lambda m: f"{number_words(m['number'])} {m['noun']} một ", text)
+    """Read "/" between a counted noun and another noun or a unit as "một" (per): "2 lần/tuần", "3 tấn/ha"."""
+    return _noun_rate_pattern().sub(lambda m: f"{number_words(m['number'])} {m['noun']}{_per_words(m)}", text)
