@@ -130,8 +130,8 @@ def _log_verify(settings: Settings, _args: argparse.Namespace) -> int:
 def _speaker(_settings: Settings, args: argparse.Namespace) -> int:
     import asyncio
 
-    from radio.agent.agent import AgentOptions, run_agent
-    from radio.agent.link import Refused
+    from radio.agent.agent import EXIT_RESTART, AgentOptions, run_agent
+    from radio.agent.link import Refused, RestartRequested
 
     options = AgentOptions(
         server=args.server, token=args.token, cache_dir=Path(args.cache), sink=args.sink,
@@ -147,6 +147,9 @@ def _speaker(_settings: Settings, args: argparse.Namespace) -> int:
     except Refused as error:
         print(f"radio speaker: the station refused this speaker ({error}); ask for a new token", file=sys.stderr)
         return 3
+    except RestartRequested:
+        print(f"radio speaker: restart asked from the station; exiting with status {EXIT_RESTART}", file=sys.stderr)
+        return EXIT_RESTART
     except KeyboardInterrupt:
         pass
     return 0
@@ -245,7 +248,17 @@ def build_parser() -> argparse.ArgumentParser:
     set_password.add_argument("username")
     set_password.add_argument("--password", help="the new password (asked for when omitted)")
     set_password.set_defaults(handler=_set_password)
-    speaker = commands.add_parser("speaker", help="run the speaker agent on a village's receiver box")
+    speaker = commands.add_parser(
+        "speaker", help="run the speaker agent on a village's receiver box",
+        description="Run the speaker agent on a village's receiver box: it plays the village's schedule from its "
+        "cache on the station's clock and obeys the office's remote control (volume, mute, test tone, restart).",
+        epilog="Exit status: 0 stopped by Ctrl+C; 2 a bad option; 3 the station refused the token (wrong or "
+        "revoked: do not restart, ask for a new one); 75 a restart was asked from the station (Cụm loa page or "
+        "POST /api/speakers/ID/commands): the agent closes its connection, sound output and receipt queue, then "
+        "exits with 75 so that its supervisor starts it again. Run it under systemd with Restart=always (or "
+        "Restart=on-failure, and RestartPreventExitStatus=2 3). Volume and mute set from the office are kept in "
+        "the cache directory and override --volume; emergencies always play at full volume, even when muted.",
+    )  # fmt: skip
     speaker.add_argument("--server", required=True, help="the station, e.g. http://192.168.1.10:8000")
     speaker.add_argument("--token", required=True, help="this speaker's token, from `radio speakers add`")
     speaker.add_argument("--cache", default="speaker-cache", help="audio, schedule and receipts on disk")

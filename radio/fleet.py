@@ -90,6 +90,7 @@ def record_heartbeat(session: Session, speaker_id: int, beat: dict[str, Any], no
     speaker = session.get_one(Speaker, speaker_id)
     speaker.last_seen_at = now
     speaker.volume = int(beat["volume"]) if beat.get("volume") is not None else speaker.volume
+    speaker.muted = bool(beat["muted"]) if beat.get("muted") is not None else speaker.muted
     speaker.clock_offset_ms = float(beat["clock_offset_ms"]) if beat.get("clock_offset_ms") is not None else None
     speaker.cache_bytes = int(beat.get("cache_bytes") or 0)
     speaker.last_error = str(beat.get("last_error") or "")[:500]
@@ -144,12 +145,17 @@ class SpeakerState:
     last_error: str
     last_item: str | None
     last_item_at: datetime | None
+    id: int = 0
+    muted: bool | None = None  # as the agent last reported it applied
+    desired_volume: int | None = None  # as set from the office
+    desired_muted: bool | None = None
 
 
 @dataclass(frozen=True)
 class VillageFleet:
     name: str
     speakers: list[SpeakerState]
+    slug: str = ""
 
 
 def fleet(session: Session, online_ids: set[int], now: datetime, offline_after: timedelta) -> list[VillageFleet]:
@@ -181,8 +187,9 @@ def fleet(session: Session, online_ids: set[int], now: datetime, offline_after: 
                     overdue=not online and speaker.revoked_at is None and (seen is None or now - seen > offline_after),
                     revoked=speaker.revoked_at is not None, last_seen_at=seen,
                     clock_offset_ms=speaker.clock_offset_ms, volume=speaker.volume, last_error=speaker.last_error,
-                    last_item=title, last_item_at=at,
+                    last_item=title, last_item_at=at, id=speaker.id, muted=speaker.muted,
+                    desired_volume=speaker.desired_volume, desired_muted=speaker.desired_muted,
                 )
             )  # fmt: skip
-        villages.append(VillageFleet(zone.name, states))
+        villages.append(VillageFleet(zone.name, states, zone.slug))
     return villages

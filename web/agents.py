@@ -25,8 +25,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 
 from radio.fleet import fleet, record_heartbeat, record_receipt, speaker_for_token, village_schedule
+from radio.remote_control import control_message
 from radio.station import Station
-from radio.storage.models import AudioAsset
+from radio.storage.models import AudioAsset, Speaker
 from schedules.air_scheduler import ARM_WINDOW
 from web.deps import PageUser, SessionDep, SettingsDep, StationDep, agents_online
 from web.pages import render
@@ -58,6 +59,19 @@ def _schedule(station: Station, zone_id: int, token: str) -> list[dict[str, Any]
         return village_schedule(session, zone_id, datetime.now(UTC), ARM_WINDOW)
 
 
+def _desired(station: Station, speaker_id: int) -> dict[str, Any] | None:
+    with station.sessions() as session:
+        speaker = session.get_one(Speaker, speaker_id)
+        return control_message(speaker.desired_volume, speaker.desired_muted)
+
+
+def agent_links(app: Any) -> dict[int, set[_Link]]:
+    """Open agent connections per speaker in this process, for remote control."""
+    if not hasattr(app.state, "agent_links"):
+        app.state.agent_links = {}
+    return app.state.agent_links
+
+
 def _heartbeat(station: Station, speaker_id: int, beat: dict[str, Any]) -> None:
     with station.sessions.begin() as session:
         record_heartbeat(session, speaker_id, beat, datetime.now(UTC))
@@ -81,6 +95,9 @@ class _Link:
         self.speaker_id, self.zone_id, self.name = speaker
         self.token = token
         self._lock = asyncio.Lock()
+        # held while the desired volume and mute are read and sent, so a command racing a (re)connection
+        # cannot be overtaken by the older state read just before it was committed
+        self.control_lock = asyncio.Lock()
 
     async def send(self, message: dict[str, Any]) -> None:
         async with self._lock:
@@ -143,10 +160,16 @@ async def agent_socket(websocket: WebSocket) -> None:
     link = _Link(websocket, station, speaker, token)
     online = agents_online(websocket.app)
     online[link.speaker_id] += 1
+    links = agent_links(websocket.app)
+    links.setdefault(link.speaker_id, set()).add(link)
     log.info("speaker %d (%s) connected", link.speaker_id, link.name)
     tasks = [asyncio.create_task(link.serve()), asyncio.create_task(link.push_schedule())]
     try:
         await link.send({"type": "welcome", "speaker": link.name})
+        async with link.control_lock:  # volume and mute set from the office while it was away
+            desired = await run_in_threadpool(_desired, station, link.speaker_id)
+            if desired is not None:
+                await link.send(desired)
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         for task in done:  # the agent left, the token was revoked, or something broke: log the last
             error = task.exception()
@@ -158,6 +181,9 @@ async def agent_socket(websocket: WebSocket) -> None:
         for task in tasks:
             task.cancel()
         online[link.speaker_id] -= 1
+        links[link.speaker_id].discard(link)
+        if not links[link.speaker_id]:
+            del links[link.speaker_id]
         if online[link.speaker_id] <= 0:
             del online[link.speaker_id]
         log.info("speaker %d (%s) disconnected", link.speaker_id, link.name)

@@ -15,7 +15,18 @@ from starlette.middleware.sessions import SessionMiddleware
 from radio.config import Settings
 from radio.station import Station
 from schedules.air_scheduler import AirScheduler
-from web import agents, api, api_programmes, audit_trail, pages, pages_programmes, pages_rules, pages_voices, streams
+from web import (
+    agents,
+    api,
+    api_programmes,
+    audit_trail,
+    pages,
+    pages_programmes,
+    pages_rules,
+    pages_voices,
+    remote_control,
+    streams,
+)
 from web.deps import LoginRequired
 
 log = logging.getLogger(__name__)
@@ -70,4 +81,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(pages_rules.router)
     app.include_router(audit_trail.router)
     app.include_router(agents.router)
+    app.include_router(remote_control.api_router)
+    app.include_router(remote_control.page_router)
     return app

@@ -14,7 +14,7 @@ import httpx
 
 from radio.agent.cache import AudioCache, CacheError
 from radio.agent.clock import ClockOffset
-from radio.agent.link import Link, Refused
+from radio.agent.link import Link, Refused, RestartRequested
 from radio.agent.player import Player
 from radio.agent.receipts import ReceiptQueue
 from radio.agent.sinks import open_sink
@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 ARM_TICK_S = 0.1
 PREFETCH_RETRY_S = 2.0
+EXIT_RESTART = 75  # after a restart asked from the office (EX_TEMPFAIL): the supervisor (systemd) starts it again
 
 
 @dataclass(frozen=True)
@@ -69,22 +70,37 @@ async def run_agent(options: AgentOptions) -> None:
     player = Player(
         cache, receipts, clock, open_sink(options.sink, options.sample_rate), options.volume,
         options.cache_dir / "schedule.json", on_receipt=lambda: loop.call_soon_threadsafe(link.receipt_waiting.set),
+        control_path=options.cache_dir / "control.json",
     )  # fmt: skip
 
     def on_schedule(items: list[dict[str, Any]]) -> None:
         player.replace_schedule(items)
         wake_prefetch.set()
 
+    def on_control(message: dict[str, Any]) -> None:
+        """Volume and mute (a desired state, sent on every connection) or a one-off command from the office."""
+        if message["type"] == "control":
+            player.set_control(message.get("volume"), message.get("muted"))
+        elif message["command"] == "test_tone":
+            refused = player.test_tone()
+            if refused:
+                link.last_error = f"test tone not played: {refused}"
+        elif message["command"] == "restart":
+            log.warning("restart asked from the station: closing, then exiting with status %d", EXIT_RESTART)
+            raise RestartRequested
+        else:
+            raise ValueError(f"unknown command {message['command']!r}")
+
     def heartbeat() -> dict[str, Any]:
         best = clock.best
         return {
-            "volume": player.volume, "cache_bytes": cache.size_bytes(),
+            "volume": player.volume, "muted": player.muted, "cache_bytes": cache.size_bytes(),
             "clock_offset_ms": round(best.offset * 1000, 2) if best else None,
         }  # fmt: skip
 
     link = Link(
         options.websocket_url, options.token, clock, receipts, on_schedule, heartbeat, options.heartbeat_s,
-        options.max_backoff_s,
+        options.max_backoff_s, on_control,
     )  # fmt: skip
     log.info(
         "speaker agent for %s: %d airings planned and %d receipts waiting on disk", options.server,

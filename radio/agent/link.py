@@ -33,11 +33,19 @@ class Refused(Exception):
     """The station will not talk to this speaker (wrong or revoked token): retrying cannot help."""
 
 
+class RestartRequested(Exception):
+    """The office asked this box to restart: the agent closes cleanly and exits with EXIT_RESTART."""
+
+
+def _no_control(_message: dict[str, Any]) -> None:
+    log.warning("remote control not handled here")
+
+
 class Link:
     def __init__(
         self, url: str, token: str, clock: ClockOffset, receipts: ReceiptQueue,
         on_schedule: Callable[[list[dict[str, Any]]], None], heartbeat: Callable[[], dict[str, Any]],
-        heartbeat_s: float, max_backoff_s: float,
+        heartbeat_s: float, max_backoff_s: float, on_control: Callable[[dict[str, Any]], None] = _no_control,
     ) -> None:  # fmt: skip
         self.url = url
         self.token = token
@@ -47,7 +55,9 @@ class Link:
         self.heartbeat = heartbeat
         self.heartbeat_s = heartbeat_s
         self.max_backoff_s = max_backoff_s
+        self.on_control = on_control  # volume, mute and test tone from the office; may raise RestartRequested
         self.receipt_waiting = asyncio.Event()
+        self.beat_now = asyncio.Event()  # a heartbeat at once, e.g. to confirm a new volume
         self.last_error = ""
 
     async def run_forever(self) -> None:
@@ -100,6 +110,13 @@ class Link:
                 if "refused" in message:
                     log.warning("the station refused receipt %s: %s", message["key"], message["refused"])
                 self.receipts.ack(message["key"])
+            elif kind in ("control", "command"):
+                try:
+                    self.on_control(message)
+                except (ValueError, KeyError, TypeError) as error:
+                    log.warning("remote control %s not applied: %s", message, error)
+                    self.last_error = f"remote control not applied: {error}"
+                self.beat_now.set()
             elif kind == "welcome":
                 log.info("the station knows this box as %s", message["speaker"])
             else:
@@ -113,10 +130,11 @@ class Link:
         await _every(PING_EVERY_S, lambda: socket.send(json.dumps({"type": "ping", "t0": time.time()})))
 
     async def _beat(self, socket: ClientConnection) -> None:
-        await _every(
-            self.heartbeat_s,
-            lambda: socket.send(json.dumps({"type": "heartbeat", **self.heartbeat(), "last_error": self.last_error})),
-        )
+        while True:
+            self.beat_now.clear()
+            await socket.send(json.dumps({"type": "heartbeat", **self.heartbeat(), "last_error": self.last_error}))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.beat_now.wait(), timeout=self.heartbeat_s)
 
     async def _deliver(self, socket: ClientConnection) -> None:
         """Send every unacknowledged receipt now (those queued while offline) and whenever a new one is queued."""

@@ -161,6 +161,10 @@ class Speaker(Base):
     clock_offset_ms: Mapped[float | None] = mapped_column(Float)
     cache_bytes: Mapped[int | None] = mapped_column(Integer)
     last_error: Mapped[str] = mapped_column(String(500), default="")
+    muted: Mapped[bool | None] = mapped_column(Boolean)
+    # Set from the office (remote control); sent to the agent on every (re)connect. None: the agent's own setting.
+    desired_volume: Mapped[int | None] = mapped_column(Integer)
+    desired_muted: Mapped[bool | None] = mapped_column(Boolean)
     zone: Mapped[Zone] = relationship(back_populates="speakers")
 
 
