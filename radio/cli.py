@@ -204,6 +204,34 @@ def _restore(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _villages(settings: Settings, args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from radio.station import Station
+    from radio.storage.models import Zone
+    from radio.villages import VillageError, add_village, rename_village
+
+    station = Station(settings)
+    station.prepare_database()
+    try:
+        with station.sessions.begin() as session:
+            if args.villages_command == "add":
+                zone = add_village(session, args.name, args.slug)
+                print(f"added {zone.name} (stream /zones/{zone.slug}/live.mp3; restart the station to open it)")
+            elif args.villages_command == "rename":
+                zone = rename_village(session, args.slug, args.name)
+                print(f"renamed {zone.slug} to {zone.name}")
+            else:
+                for zone in session.scalars(select(Zone).order_by(Zone.position)):
+                    print(f"{zone.slug:24} {zone.name}")
+    except VillageError as error:
+        print(f"radio villages: {error}", file=sys.stderr)
+        return 2
+    finally:
+        station.engine.dispose()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="radio", description="Commune radio station (đài truyền thanh xã).")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -232,6 +260,18 @@ def build_parser() -> argparse.ArgumentParser:
     install.add_argument("name", nargs="?", help="e.g. vi_VN-vais1000-medium (see `radio voices list`)")
     install.add_argument("--file", help="a local .onnx voice with its .onnx.json beside it")
     install.set_defaults(handler=_voices_install)
+    villages = commands.add_parser("villages", help="the commune's villages (thôn, xóm, bản)").add_subparsers(
+        dest="villages_command", required=True
+    )
+    villages.add_parser("list", help="villages and their stream names").set_defaults(handler=_villages)
+    add = villages.add_parser("add", help="add a village (restart the station to open its stream)")
+    add.add_argument("name", help='e.g. "Thôn Bắc Sơn"')
+    add.add_argument("--slug", help="URL name of its stream (default: from the name, e.g. thon-bac-son)")
+    add.set_defaults(handler=_villages)
+    rename = villages.add_parser("rename", help="rename a village (its stream URL stays)")
+    rename.add_argument("slug")
+    rename.add_argument("name")
+    rename.set_defaults(handler=_villages)
     backup_parser = commands.add_parser("backup", help="archive the data directory (safe while the station runs)")
     backup_parser.add_argument("-o", "--output", help="archive to write (default: radio-backup-<time>.tar.gz)")
     backup_parser.set_defaults(handler=_backup)

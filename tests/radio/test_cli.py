@@ -57,3 +57,15 @@ def test_set_password_lets_the_admin_back_in(tmp_path: Path) -> None:
     assert short.returncode == 2
     unknown = radio("users", "set-password", "khong-co", "--password", "mat-khau-moi-123", data_dir=tmp_path)
     assert unknown.returncode == 2 and "no user" in unknown.stderr
+
+
+def test_villages_can_be_added_listed_and_renamed(tmp_path: Path) -> None:
+    added = radio("villages", "add", "Thôn Bắc Sơn", data_dir=tmp_path)
+    assert added.returncode == 0 and "/zones/thon-bac-son/live.mp3" in added.stdout
+    again = radio("villages", "add", "Thôn  Bắc Sơn", data_dir=tmp_path)
+    assert again.returncode == 2 and "exists already" in again.stderr
+    renamed = radio("villages", "rename", "thon-bac-son", "Thôn Bắc Sơn Mới", data_dir=tmp_path)
+    assert renamed.returncode == 0
+    listed = radio("villages", "list", data_dir=tmp_path).stdout.splitlines()
+    assert len(listed) == 6 and listed[-1].split(None, 1) == ["thon-bac-son", "Thôn Bắc Sơn Mới"]
+    assert radio("villages", "rename", "khong-co", "X", data_dir=tmp_path).returncode == 2
