@@ -6,9 +6,31 @@ import argparse
 import getpass
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from radio.config import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+
+@contextmanager
+def _database(settings: Settings) -> Iterator[Session]:
+    """The station's database, migrated (and seeded on first run), as one transaction for a command run
+    beside the server; the connection pool is closed whatever happens."""
+    from radio.station import Station
+
+    station = Station(settings)
+    station.prepare_database()
+    try:
+        with station.sessions.begin() as session:
+            yield session
+    finally:
+        station.evidence.close()
+        station.engine.dispose()
 
 
 def _serve(settings: Settings, _args: argparse.Namespace) -> int:
@@ -62,22 +84,18 @@ def _set_password(settings: Settings, args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
     from radio.security import hash_password
-    from radio.station import Station
     from radio.storage.models import User
 
     password = args.password or getpass.getpass(f"New password for {args.username}: ")
     if len(password) < 8:
         print("radio users set-password: use at least 8 characters", file=sys.stderr)
         return 2
-    station = Station(settings)
-    station.prepare_database()
-    with station.sessions.begin() as session:
+    with _database(settings) as session:
         user = session.scalar(select(User).where(User.username == args.username))
         if user is None:
             print(f"radio users set-password: no user {args.username!r}", file=sys.stderr)
             return 2
         user.password_hash = hash_password(password)
-    station.engine.dispose()
     print(f"password of {args.username} changed")
     return 0
 
@@ -113,13 +131,9 @@ def _voices_install(settings: Settings, args: argparse.Namespace) -> int:
 
 def _log_verify(settings: Settings, _args: argparse.Namespace) -> int:
     from radio.as_run_chain import verify
-    from radio.storage.database import make_engine, make_session_factory, migrate
 
-    engine = make_engine(settings)
-    migrate(engine)
-    with make_session_factory(engine)() as session:
+    with _database(settings) as session:
         result = verify(session)
-    engine.dispose()
     if result.intact:
         print(f"as-run log intact: {result.entries} entries verified")
         return 0
@@ -159,12 +173,9 @@ def _speakers(settings: Settings, args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
     from radio.fleet import add_speaker, revoke_speaker
-    from radio.station import Station
 
-    station = Station(settings)
-    station.prepare_database()
     try:
-        with station.sessions.begin() as session:
+        with _database(settings) as session:
             if args.speakers_command == "add":
                 speaker, token = add_speaker(session, args.village, args.name)
                 print(f"speaker {speaker.id} ({speaker.name}) added to {args.village}; its token, shown only once:")
@@ -175,8 +186,6 @@ def _speakers(settings: Settings, args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"radio speakers {args.speakers_command}: {error}", file=sys.stderr)
         return 2
-    finally:
-        station.engine.dispose()
     return 0
 
 
@@ -207,14 +216,11 @@ def _restore(settings: Settings, args: argparse.Namespace) -> int:
 def _villages(settings: Settings, args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
-    from radio.station import Station
     from radio.storage.models import Zone
     from radio.villages import VillageError, add_village, rename_village
 
-    station = Station(settings)
-    station.prepare_database()
     try:
-        with station.sessions.begin() as session:
+        with _database(settings) as session:
             if args.villages_command == "add":
                 zone = add_village(session, args.name, args.slug)
                 print(f"added {zone.name} (stream /zones/{zone.slug}/live.mp3; restart the station to open it)")
@@ -227,8 +233,6 @@ def _villages(settings: Settings, args: argparse.Namespace) -> int:
     except VillageError as error:
         print(f"radio villages: {error}", file=sys.stderr)
         return 2
-    finally:
-        station.engine.dispose()
     return 0
 
 
