@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from radio.accounts import record
 from radio.config import Settings
+from radio.roles import PERMISSION_REFUSED, Permission, can
 from radio.station import Station
 from radio.storage.models import User
 from schedules.air_scheduler import AirScheduler
@@ -43,27 +44,65 @@ class LoginRequired(Exception):
     """Raised by page dependencies; the app turns it into a redirect to the login page."""
 
 
+class PasswordChangeRequired(Exception):
+    """Raised by page dependencies while the user still has a password someone else chose."""
+
+
+PASSWORD_CHANGE_REQUIRED = "Bạn phải đổi mật khẩu trước khi tiếp tục."
+
+
 def _user_from_cookie(request: Request, session: Session) -> User | None:
     user_id = request.session.get("user_id")
-    return session.get(User, user_id) if user_id is not None else None
+    user = session.get(User, user_id) if user_id is not None else None
+    return None if user is None or user.disabled else user
 
 
-def api_user(request: Request, session: SessionDep) -> User:
+def api_user_any(request: Request, session: SessionDep) -> User:
+    """Logged in, even with a password still to change (for the change-password endpoint itself)."""
     user = _user_from_cookie(request, session)
     if user is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Chưa đăng nhập.")
     return user
 
 
-def page_user(request: Request, session: SessionDep) -> User:
+def page_user_any(request: Request, session: SessionDep) -> User:
     user = _user_from_cookie(request, session)
     if user is None:
         raise LoginRequired
     return user
 
 
-ApiUser = Annotated[User, Depends(api_user)]
-PageUser = Annotated[User, Depends(page_user)]
+def api_permit(permission: Permission) -> Callable[..., User]:
+    """API dependency: the logged-in user if their role holds `permission`, else 401/403 with the reason."""
+
+    def dependency(user: Annotated[User, Depends(api_user_any)]) -> User:
+        if user.must_change_password:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, PASSWORD_CHANGE_REQUIRED)
+        if not can(user, permission):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, PERMISSION_REFUSED)
+        return user
+
+    dependency.permission = permission  # type: ignore[attr-defined]  # read by the role × endpoint test
+    return dependency
+
+
+def page_permit(permission: Permission) -> Callable[..., User]:
+    """Page dependency: like `api_permit`, but sends the browser to log in or change its password."""
+
+    def dependency(user: Annotated[User, Depends(page_user_any)]) -> User:
+        if user.must_change_password:
+            raise PasswordChangeRequired
+        if not can(user, permission):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, PERMISSION_REFUSED)
+        return user
+
+    dependency.permission = permission  # type: ignore[attr-defined]
+    return dependency
+
+
+# Any logged-in role may view; routes that change anything take a stricter alias or `*_permit(...)`.
+ApiUser = Annotated[User, Depends(api_permit(Permission.view))]
+PageUser = Annotated[User, Depends(page_permit(Permission.view))]
 
 
 def remote_of(request: Request) -> str:

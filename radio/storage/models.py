@@ -69,7 +69,11 @@ class Base(DeclarativeBase):
 
 
 class BulletinStatus(enum.StrEnum):
+    """nháp → chờ duyệt → đã duyệt → đã lên lịch → đã phát."""
+
     draft = "draft"
+    pending = "pending"
+    approved = "approved"
     scheduled = "scheduled"
     aired = "aired"
 
@@ -168,6 +172,14 @@ class Speaker(Base):
     zone: Mapped[Zone] = relationship(back_populates="speakers")
 
 
+user_zones = Table(
+    "user_zones",
+    Base.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("zone_id", ForeignKey("zones.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class User(Base):
     __tablename__ = "users"
 
@@ -175,11 +187,15 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(100), unique=True)
     full_name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(20), default="admin")
+    role: Mapped[str] = mapped_column(String(20), default="admin")  # radio.roles.Role
+    # A password someone else chose (first run, new account, reset) must be replaced at the next login.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
     commune: Mapped[Commune] = relationship()
+    zones: Mapped[list[Zone]] = relationship(secondary=user_zones, order_by="Zone.position")  # a village head's
 
 
 class AudioAsset(Base):
@@ -225,9 +241,24 @@ class Bulletin(Base):
     audio_sha256: Mapped[str | None] = mapped_column(ForeignKey("audio_assets.sha256"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When to air once approved; None: as soon as it is approved.
+    air_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The approval names the exact audio the approver heard; airing any other audio needs a new approval.
+    approved_sha256: Mapped[str | None] = mapped_column(String(64))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    return_note: Mapped[str] = mapped_column(Text, default="")  # why an approver sent it back
+    # A khẩn cấp bulletin aired without approval: its reason, and the review that must follow.
+    emergency_reason: Mapped[str] = mapped_column(Text, default="")
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_note: Mapped[str] = mapped_column(Text, default="")
     zones: Mapped[list[Zone]] = relationship(secondary=bulletin_zones, order_by="Zone.position")
     audio: Mapped[AudioAsset | None] = relationship()
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
 
 
 programme_zones = Table(
