@@ -108,27 +108,43 @@ def title_or_first_line(title: str, text: str) -> str:
     return first_line if len(first_line) <= 80 else first_line[:79].rstrip() + "…"
 
 
+def _fill(session: Session, settings: Settings, bulletin: Bulletin, draft: BulletinDraft, now: datetime) -> list[Zone]:
+    """Validate the draft and write it, with freshly rendered audio, into `bulletin`."""
+    zones = validate_draft(session, settings, draft, now)
+    asset = render_bulletin_audio(session, settings, draft.text, draft.reading, bulletin.commune_id).asset
+    text = tts.to_unicode(draft.text)[0]  # stored readable, whatever encoding it was pasted in
+    bulletin.title, bulletin.text = title_or_first_line(draft.title, text), text
+    bulletin.voice, bulletin.speed, bulletin.readings, bulletin.chimes = (
+        draft.voice, draft.speed, draft.readings, draft.chimes,
+    )  # fmt: skip
+    bulletin.priority, bulletin.air_at, bulletin.zones = draft.priority, draft.air_at, zones
+    bulletin.audio_sha256 = asset.sha256
+    return zones
+
+
 def create_bulletin(
     session: Session, settings: Settings, draft: BulletinDraft, author: User, now: datetime
 ) -> tuple[Bulletin, list[Zone]]:
-    """Validate, render the audio and add the bulletin (not yet committed) with its target zones."""
-    zones = validate_draft(session, settings, draft, now)
-    asset = render_bulletin_audio(session, settings, draft.text, draft.reading, author.commune_id).asset
-    text = tts.to_unicode(draft.text)[0]  # stored readable, whatever encoding it was pasted in
-    bulletin = Bulletin(
-        commune_id=author.commune_id,
-        title=title_or_first_line(draft.title, text),
-        text=text,
-        voice=draft.voice,
-        speed=draft.speed,
-        readings=draft.readings,
-        chimes=draft.chimes,
-        priority=draft.priority,
-        status=BulletinStatus.scheduled,
-        audio_sha256=asset.sha256,
-        created_by=author,
-        zones=zones,
-    )
+    """Validate, render the audio and add the bulletin as nháp (not yet committed) with its target zones."""
+    bulletin = Bulletin(commune_id=author.commune_id, status=BulletinStatus.draft, created_by=author)
+    zones = _fill(session, settings, bulletin, draft, now)
     session.add(bulletin)
     session.flush()
     return bulletin, zones
+
+
+def rerender_bulletin(
+    session: Session, settings: Settings, bulletin: Bulletin, draft: BulletinDraft, now: datetime
+) -> list[Zone]:
+    """Replace a bulletin's content (validated, audio rendered anew); its state is the caller's business."""
+    zones = _fill(session, settings, bulletin, draft, now)
+    session.flush()
+    return zones
+
+
+def draft_of(bulletin: Bulletin) -> BulletinDraft:
+    """The form values of a stored bulletin, for editing it."""
+    return BulletinDraft(
+        bulletin.title, bulletin.text, bulletin.voice, [zone.slug for zone in bulletin.zones], bulletin.air_at,
+        bulletin.priority, bulletin.speed, bulletin.readings, bulletin.chimes,
+    )  # fmt: skip

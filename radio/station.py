@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 import tts
+from radio.approval import cleared_to_air
 from radio.config import Settings
 from radio.demo import FirstRunLogin, seed_demo
 from radio.evidence import EvidenceRecorder
@@ -139,6 +140,11 @@ class Station:
             broadcast = session.get(Broadcast, broadcast_id)
             if broadcast is None or broadcast.status != BroadcastStatus.planned:
                 log.info("broadcast %s is not planned any more; not airing it", broadcast_id)
+                return
+            if broadcast.bulletin is not None and not cleared_to_air(broadcast.bulletin, broadcast):
+                log.warning("broadcast %s: bulletin %s is not approved for this audio", broadcast_id,
+                            broadcast.bulletin_id)  # fmt: skip
+                self.evidence.failed(broadcast_id, BroadcastStatus.failed, "refused: the bulletin is not approved")
                 return
             slug, title, emergency = broadcast.zone.slug, broadcast.title, broadcast.priority == Priority.emergency
             not_before = broadcast.planned_at.timestamp()

@@ -15,10 +15,20 @@ from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import select
 
+from radio.approval import approve, edit_bulletin
 from radio.bulletins import BulletinDraft
 from radio.station import Station
-from radio.storage.models import Broadcast, BroadcastStatus, Bulletin, Programme, User
-from schedules.planner import add_programme, cancel_programme, materialize, plan_bulletin, replace_programme
+from radio.storage.models import Broadcast, BroadcastStatus, Bulletin, BulletinStatus, Programme, User
+from schedules.planner import (
+    add_programme,
+    cancel_programme,
+    check_schedulable,
+    materialize,
+    plan_bulletin,
+    replace_programme,
+    schedule_bulletin,
+    unschedule_bulletin,
+)
 from schedules.programmes import ProgrammeSpec, build_programme, clone_programme
 
 log = logging.getLogger(__name__)
@@ -53,12 +63,40 @@ class AirScheduler:
     def stop(self) -> None:
         self._scheduler.shutdown(wait=False)
 
-    def submit(self, draft: BulletinDraft, author_id: int) -> Bulletin:
-        """Validate, render, store and plan a bulletin in one transaction, then arm its airings."""
+    def submit(self, draft: BulletinDraft, author_id: int, emergency_reason: str = "") -> Bulletin:
+        """Validate, render, store and (if cleared to air) plan a bulletin in one transaction, then arm it."""
         now = datetime.now(UTC)
         with self.station.sessions.begin() as session:
             author = session.get_one(User, author_id)
-            bulletin, broadcasts = plan_bulletin(session, self.settings, draft, author, now)
+            bulletin, broadcasts = plan_bulletin(session, self.settings, draft, author, now, emergency_reason)
+        self._arm_rows(broadcasts, now)
+        return bulletin
+
+    def approve(self, bulletin_id: int, approver_id: int, heard_sha256: str) -> Bulletin:
+        """Approve the audio the approver heard and plan the bulletin's airings (Refusal leaves it waiting)."""
+        now = datetime.now(UTC)
+        with self.station.sessions.begin() as session:
+            bulletin = session.get_one(Bulletin, bulletin_id)
+            approve(bulletin, session.get_one(User, approver_id), heard_sha256, now)
+            broadcasts = schedule_bulletin(session, self.settings, bulletin, now)
+        self._arm_rows(broadcasts, now)
+        return bulletin
+
+    def edit_bulletin(
+        self, bulletin_id: int, draft: BulletinDraft, editor_id: int, emergency_reason: str = "", send: bool = True
+    ) -> Bulletin:
+        """Change a bulletin not yet aired: planned airings are called off and approval starts again."""
+        now = datetime.now(UTC)
+        with self.station.sessions.begin() as session:
+            bulletin = session.get_one(Bulletin, bulletin_id)
+            unschedule_bulletin(session, bulletin)
+            edit_bulletin(session, self.settings, bulletin, draft, session.get_one(User, editor_id), now,
+                          emergency_reason=emergency_reason, send=send)  # fmt: skip
+            broadcasts: list[Broadcast] = []
+            if bulletin.status is BulletinStatus.approved:
+                broadcasts = schedule_bulletin(session, self.settings, bulletin, now)
+            elif bulletin.status is BulletinStatus.pending:
+                check_schedulable(session, self.settings, bulletin, now)
         self._arm_rows(broadcasts, now)
         return bulletin
 

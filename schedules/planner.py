@@ -12,12 +12,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from radio.bulletins import BulletinDraft, create_bulletin
+from radio.approval import submit_bulletin
+from radio.bulletins import BulletinDraft
 from radio.config import Settings
 from radio.storage.models import (
     Broadcast,
     BroadcastStatus,
     Bulletin,
+    BulletinStatus,
     ItemKind,
     Priority,
     Programme,
@@ -154,16 +156,47 @@ def bulletin_item(bulletin: Bulletin, duration_s: float, position: int = 0) -> P
     )  # fmt: skip
 
 
-def plan_bulletin(
-    session: Session, settings: Settings, draft: BulletinDraft, author: User, now: datetime
-) -> tuple[Bulletin, list[Broadcast]]:
-    """A bulletin aired now or at a time is a one-off programme of one item in the chosen villages."""
-    bulletin, zones = create_bulletin(session, settings, draft, author, now)
-    assert bulletin.audio is not None
+def schedule_bulletin(session: Session, settings: Settings, bulletin: Bulletin, now: datetime) -> list[Broadcast]:
+    """An approved bulletin airs as a one-off programme of one item in its villages (đã duyệt → đã lên lịch)."""
+    assert bulletin.status is BulletinStatus.approved and bulletin.audio is not None
     programme = Programme(
         commune_id=bulletin.commune_id, title=bulletin.title, priority=bulletin.priority,
-        one_off_at=draft.air_at or now, zones=zones, items=[bulletin_item(bulletin, bulletin.audio.duration_s)],
-        created_by_id=author.id,
+        one_off_at=bulletin.air_at or now, zones=list(bulletin.zones),
+        items=[bulletin_item(bulletin, bulletin.audio.duration_s)], created_by_id=bulletin.created_by_id,
     )  # fmt: skip
-    broadcasts = add_programme(session, programme, settings.tz, now, timedelta(days=1))
-    return bulletin, broadcasts
+    bulletin.status = BulletinStatus.scheduled
+    return add_programme(session, programme, settings.tz, now, timedelta(days=1))
+
+
+def check_schedulable(session: Session, settings: Settings, bulletin: Bulletin, now: datetime) -> None:
+    """Refuse now (Refusal) a bulletin that the airing rules would refuse when it is approved later."""
+    with session.begin_nested() as savepoint:
+        status = bulletin.status
+        bulletin.status = BulletinStatus.approved
+        try:
+            schedule_bulletin(session, settings, bulletin, now)
+        finally:
+            savepoint.rollback()
+            bulletin.status = status
+
+
+def unschedule_bulletin(session: Session, bulletin: Bulletin) -> int:
+    """Call off the planned airings of a bulletin about to change; returns how many were planned."""
+    programmes = session.scalars(
+        select(Programme).join(ProgrammeItem).where(
+            ProgrammeItem.bulletin_id == bulletin.id, Programme.one_off_at.is_not(None),
+            Programme.status == ProgrammeStatus.active,
+        )
+    ).all()  # fmt: skip
+    return sum(cancel_programme(session, programme) for programme in programmes)
+
+
+def plan_bulletin(
+    session: Session, settings: Settings, draft: BulletinDraft, author: User, now: datetime, emergency_reason: str = ""
+) -> tuple[Bulletin, list[Broadcast]]:
+    """Submit a new bulletin and plan it if it is cleared to air (else it waits for approval, checked already)."""
+    bulletin = submit_bulletin(session, settings, draft, author, now, emergency_reason=emergency_reason)
+    if bulletin.status is BulletinStatus.approved:
+        return bulletin, schedule_bulletin(session, settings, bulletin, now)
+    check_schedulable(session, settings, bulletin, now)
+    return bulletin, []

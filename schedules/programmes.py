@@ -65,6 +65,8 @@ def _item(session: Session, spec: ItemSpec, position: int) -> tuple[ProgrammeIte
         bulletin = session.get(Bulletin, spec.bulletin_id) if spec.bulletin_id else None
         if bulletin is None or bulletin.audio is None:
             return None, f"Mục {position + 1}: không có bản tin số {spec.bulletin_id}."
+        if bulletin.approved_sha256 is None or bulletin.approved_sha256 != bulletin.audio_sha256:
+            return None, f"Mục {position + 1}: bản tin số {spec.bulletin_id} chưa được duyệt."
         return ProgrammeItem(
             kind=spec.kind, position=position, title=bulletin.title, bulletin=bulletin,
             audio_sha256=bulletin.audio_sha256, duration_s=bulletin.audio.duration_s,
