@@ -28,6 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from radio.topics import DEFAULT_TOPIC, Topic
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """A timestamp that always comes back timezone-aware in UTC.
@@ -254,6 +256,7 @@ class Bulletin(Base):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     review_note: Mapped[str] = mapped_column(Text, default="")
+    topic: Mapped[Topic] = mapped_column(_enum(Topic), default=DEFAULT_TOPIC)  # counted by the monthly report
     zones: Mapped[list[Zone]] = relationship(secondary=bulletin_zones, order_by="Zone.position")
     audio: Mapped[AudioAsset | None] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
@@ -395,3 +398,20 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(50))
     detail: Mapped[str] = mapped_column(Text, default="")
     remote: Mapped[str] = mapped_column(String(64), default="")
+
+
+class ChainCheckpoint(Base):
+    """Where the as-run chain now starts, once retention has removed its oldest entries.
+
+    `hash` is the hash of the last removed entry (`entry_id`), so the first kept entry must link to it;
+    verification starts here and says so. One row per pruning run; the newest one counts.
+    """
+
+    __tablename__ = "chain_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+    entry_created_at: Mapped[datetime] = mapped_column(UTCDateTime)  # when the last removed entry was written
+    entries_removed: Mapped[int] = mapped_column(Integer)  # by this run
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
