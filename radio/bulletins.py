@@ -72,7 +72,8 @@ def check_text(text: str, reading: Reading, settings: Settings) -> dict[str, str
     elif problem := voices[reading.voice].problem:
         errors["voice"] = problem
     if not tts.MIN_SPEED <= reading.speed <= tts.MAX_SPEED:
-        errors["speed"] = f"Tốc độ đọc phải từ {tts.MIN_SPEED:g} đến {tts.MAX_SPEED:g} lần.".replace(".", ",")
+        low, high = (f"{bound:g}".replace(".", ",") for bound in (tts.MIN_SPEED, tts.MAX_SPEED))
+        errors["speed"] = f"Tốc độ đọc phải từ {low} đến {high} lần."
     if reading.readings not in (1, 2):
         errors["readings"] = "Chỉ đọc một hoặc hai lần."
     return errors

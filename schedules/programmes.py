@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 import tts
 from radio.errors import Refusal
 from radio.storage.models import AudioAsset, Bulletin, ItemKind, Priority, Programme, ProgrammeItem, Zone
-from schedules.recurrence import RecurrenceError, daily_rule, parse_rrule, weekly_rule
+from schedules.recurrence import RecurrenceError, SubDailyRule, daily_rule, parse_rrule, require_whole_days, weekly_rule
 
 MAX_RELAY_MINUTES = 120
 MAX_GAP_SECONDS = 600
@@ -62,7 +62,8 @@ def _item(session: Session, spec: ItemSpec, position: int) -> tuple[ProgrammeIte
     if spec.kind == ItemKind.chime:
         return ProgrammeItem(kind=spec.kind, position=position, title="Nhạc hiệu", duration_s=chime_seconds()), None
     if spec.kind == ItemKind.bulletin:
-        bulletin = session.get(Bulletin, spec.bulletin_id) if spec.bulletin_id else None
+        known = spec.bulletin_id is not None and 0 < spec.bulletin_id < 2**63  # beyond, SQLite cannot even look
+        bulletin = session.get(Bulletin, spec.bulletin_id) if known else None
         if bulletin is None or bulletin.audio is None:
             return None, f"Mục {position + 1}: không có bản tin số {spec.bulletin_id}."
         if bulletin.approved_sha256 is None or bulletin.approved_sha256 != bulletin.audio_sha256:
@@ -127,7 +128,10 @@ def build_programme(session: Session, spec: ProgrammeSpec, commune_id: int, auth
             rrule = {"daily": daily_rule, "weekdays": lambda: weekly_rule(spec.weekdays)}.get(
                 spec.repeat, lambda: spec.rrule.strip()
             )()
+            require_whole_days(rrule)
             parse_rrule(rrule, datetime.combine(now.date(), spec.start_time))
+        except SubDailyRule as error:
+            errors["when"] = str(error)
         except RecurrenceError:
             errors["when"] = "Hãy chọn ít nhất một ngày trong tuần, hoặc nhập quy tắc lặp (RRULE) hợp lệ."
     if spec.valid_from and spec.valid_until and spec.valid_until < spec.valid_from:

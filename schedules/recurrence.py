@@ -6,6 +6,7 @@ stays 05:00 whatever the server's own timezone is.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -17,6 +18,14 @@ WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 class RecurrenceError(ValueError):
     pass
+
+
+class SubDailyRule(RecurrenceError):
+    """A rule that repeats within a day: a programme airs once a day at its start time, and expanding
+    "every second" over the planning horizon would stall the station."""
+
+
+SUB_DAILY = re.compile(r"FREQ=(HOURLY|MINUTELY|SECONDLY)|BY(HOUR|MINUTE|SECOND)=", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,14 @@ def parse_rrule(text: str, dtstart: datetime):  # noqa: ANN201 - dateutil's rrul
         return rrulestr(body, dtstart=dtstart)
     except (ValueError, TypeError) as error:
         raise RecurrenceError(f"invalid RRULE {text!r}: {error}") from error
+
+
+def require_whole_days(text: str) -> None:
+    """Checked when a programme is entered (rules already stored keep planning as they did)."""
+    if SUB_DAILY.search(text):
+        raise SubDailyRule(
+            "Quy tắc lặp chỉ chọn ngày phát (FREQ=DAILY, WEEKLY, MONTHLY hoặc YEARLY); giờ phát là giờ bắt đầu."
+        )
 
 
 def daily_rule() -> str:

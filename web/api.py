@@ -20,6 +20,7 @@ from web.csrf import HEADER as CSRF_HEADER
 from web.csrf import csrf_token, require_csrf
 from web.deps import ApiUser, SchedulerDep, SessionDep, SettingsDep, audit
 from web.timefmt import as_utc
+from web.validation import Moment, RowCount
 
 router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(require_csrf)])
 # Logging in needs no CSRF token (a JSON body cannot be sent cross-site without a preflight) and hands one out.
@@ -79,7 +80,7 @@ class BulletinIn(ReadingIn):
     title: str = ""
     text: str
     zones: list[str] = Field(description="Village slugs; see GET /api/zones.")
-    air_at: datetime | None = Field(None, description="When to air; without a zone it is commune time. Empty: now.")
+    air_at: Moment | None = Field(None, description="When to air; without a zone it is commune time. Empty: now.")
     priority: Priority = Field(
         Priority.ordinary, description="khẩn cấp (emergency) cuts in at once, ignoring quiet hours."
     )
@@ -223,7 +224,7 @@ def create_bulletin(
 
 
 @router.get("/broadcasts", summary="The as-run log, newest first")
-def broadcasts(session: SessionDep, _user: ApiUser, limit: int = 500) -> list[BroadcastOut]:
+def broadcasts(session: SessionDep, _user: ApiUser, limit: RowCount = 500) -> list[BroadcastOut]:
     return [BroadcastOut.of(row) for row in recent_broadcasts(session, limit)]
 
 

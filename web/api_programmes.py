@@ -19,13 +19,14 @@ from web.api import BroadcastOut, refusal
 from web.csrf import require_csrf
 from web.deps import ApiUser, SchedulerDep, SessionDep, SettingsDep
 from web.timefmt import as_utc
+from web.validation import CommuneTime, Day, Moment, RowId
 
 router = APIRouter(prefix="/api", tags=["programmes"], dependencies=[Depends(require_csrf)])
 
 
 class ItemIn(BaseModel):
     kind: ItemKind
-    bulletin_id: int | None = None
+    bulletin_id: RowId | None = None
     audio_sha256: str | None = None
     relay_url: str | None = None
     minutes: float | None = Field(None, description="Relay length in minutes.")
@@ -38,14 +39,16 @@ class ProgrammeIn(BaseModel):
     zones: list[str]
     items: list[ItemIn]
     priority: Priority = Priority.ordinary
-    one_off_at: datetime | None = Field(None, description="Set for a single airing; without a zone it is commune time.")
-    start_time: time | None = Field(None, description="Commune time of day of each session, for recurring programmes.")
+    one_off_at: Moment | None = Field(None, description="Set for a single airing; without a zone it is commune time.")
+    start_time: CommuneTime | None = Field(
+        None, description="Commune time of day of each session, for recurring programmes."
+    )
     repeat: Literal["daily", "weekdays", "rrule"] = "daily"
     weekdays: list[int] = Field(default_factory=list, description="ISO weekdays, Monday = 1.")
     rrule: str = Field("", description="RFC 5545 RRULE, e.g. FREQ=MONTHLY;BYDAY=1MO.")
-    valid_from: date | None = None
-    valid_until: date | None = None
-    skip_dates: list[date] = Field(default_factory=list)
+    valid_from: Day | None = None
+    valid_until: Day | None = None
+    skip_dates: list[Day] = Field(default_factory=list)
 
 
 class ItemOut(BaseModel):
@@ -103,7 +106,7 @@ def spec_of(body: ProgrammeIn, tz: object) -> ProgrammeSpec:
     )  # fmt: skip
 
 
-def _load(session: SessionDep, programme_id: int) -> Programme:
+def _load(session: SessionDep, programme_id: RowId) -> Programme:
     programme = session.scalar(
         select(Programme)
         .where(Programme.id == programme_id)
@@ -135,7 +138,7 @@ def create_programme(
 
 @router.put("/programmes/{programme_id}", response_model=ProgrammeOut, responses={422: {"description": "Refused"}})
 def edit_programme(
-    programme_id: int, body: ProgrammeIn, session: SessionDep, settings: SettingsDep, scheduler: SchedulerDep,
+    programme_id: RowId, body: ProgrammeIn, session: SessionDep, settings: SettingsDep, scheduler: SchedulerDep,
     user: ApiUser,
 ) -> ProgrammeOut | JSONResponse:  # fmt: skip
     _load(session, programme_id)
@@ -147,15 +150,15 @@ def edit_programme(
 
 
 @router.post("/programmes/{programme_id}/cancel")
-def cancel(programme_id: int, session: SessionDep, scheduler: SchedulerDep, _user: ApiUser) -> dict[str, int]:
+def cancel(programme_id: RowId, session: SessionDep, scheduler: SchedulerDep, _user: ApiUser) -> dict[str, int]:
     _load(session, programme_id)
     return {"cancelled_airings": scheduler.cancel(programme_id)}
 
 
 @router.post("/programmes/{programme_id}/clone", status_code=201, response_model=ProgrammeOut)
 def clone(
-    programme_id: int, session: SessionDep, settings: SettingsDep, scheduler: SchedulerDep, user: ApiUser,
-    start_time: time | None = None, one_off_at: datetime | None = None,
+    programme_id: RowId, session: SessionDep, settings: SettingsDep, scheduler: SchedulerDep, user: ApiUser,
+    start_time: CommuneTime | None = None, one_off_at: Moment | None = None,
 ) -> ProgrammeOut | JSONResponse:  # fmt: skip
     """Copy a programme, optionally at another time (a copy at the same time in the same villages would clash)."""
     _load(session, programme_id)
@@ -170,7 +173,7 @@ def clone(
 
 @router.get("/airings", summary="Planned and past airings of a village, in commune time")
 def airings(
-    session: SessionDep, settings: SettingsDep, _user: ApiUser, zone: str, start: date | None = None, days: int = 7
+    session: SessionDep, settings: SettingsDep, _user: ApiUser, zone: str, start: Day | None = None, days: int = 7
 ) -> list[BroadcastOut]:
     zone_row = session.scalar(select(Zone).where(Zone.slug == zone))
     if zone_row is None:

@@ -26,6 +26,7 @@ from web import (
     pages_voices,
     remote_control,
     streams,
+    validation,
 )
 from web.deps import LoginRequired
 
@@ -71,6 +72,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key(), same_site="lax", max_age=12 * 3600)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     app.add_exception_handler(LoginRequired, _to_login)
+    validation.install(app)
     app.include_router(api.auth_router)
     app.include_router(api.router)
     app.include_router(api_programmes.router)

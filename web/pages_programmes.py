@@ -27,6 +27,7 @@ from web.programme_form import (
     rule_label,
     spec_from_form,
 )
+from web.validation import RowId
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
 
@@ -65,7 +66,7 @@ def programmes_page(request: Request, session: SessionDep, user: PageUser) -> HT
 @router.get("/programmes/new")
 def new_programme_page(
     request: Request, session: SessionDep, settings: SettingsDep, user: PageUser,
-    template: str = "", clone: int | None = None,
+    template: str = "", clone: RowId | None = None,
 ) -> HTMLResponse:  # fmt: skip
     form = empty_form()
     if template == "morning":
@@ -96,7 +97,7 @@ async def create_programme(
 
 @router.get("/programmes/{programme_id}/edit")
 def edit_programme_page(
-    programme_id: int, request: Request, session: SessionDep, settings: SettingsDep, user: PageUser
+    programme_id: RowId, request: Request, session: SessionDep, settings: SettingsDep, user: PageUser
 ) -> Response:
     programme = _programme(session, programme_id)
     if programme is None:
@@ -107,7 +108,7 @@ def edit_programme_page(
 
 @router.post("/programmes/{programme_id}/edit")
 async def edit_programme(
-    programme_id: int, request: Request, session: SessionDep, settings: SettingsDep, scheduler: SchedulerDep,
+    programme_id: RowId, request: Request, session: SessionDep, settings: SettingsDep, scheduler: SchedulerDep,
     user: PageUser,
 ) -> Response:  # fmt: skip
     form = read_form(await request.form())
@@ -124,7 +125,7 @@ async def edit_programme(
 
 @router.post("/programmes/{programme_id}/cancel")
 def cancel_programme(
-    programme_id: int, request: Request, session: SessionDep, scheduler: SchedulerDep, user: PageUser
+    programme_id: RowId, request: Request, session: SessionDep, scheduler: SchedulerDep, user: PageUser
 ) -> Response:
     count = scheduler.cancel(programme_id)
     audit(request, session, user, "programme.cancel", f"#{programme_id}, {count} planned airings called off")

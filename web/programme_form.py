@@ -12,6 +12,7 @@ from radio.errors import Refusal
 from radio.storage.models import ItemKind, Priority, Programme
 from schedules.programmes import ItemSpec, ProgrammeSpec
 from schedules.recurrence import WEEKDAY_CODES
+from web.timefmt import check_year
 
 ITEM_ROWS = 6
 KIND_LABELS = {
@@ -63,7 +64,7 @@ def read_form(raw: FormData) -> dict[str, Any]:
                  "valid_until", "skip_dates"):  # fmt: skip
         form[name] = str(raw.get(name, form[name] if name != "title" else ""))
     form["zones"] = [str(slug) for slug in raw.getlist("zones")]
-    form["weekdays"] = [int(day) for day in raw.getlist("weekdays") if str(day).isdigit()]
+    form["weekdays"] = [int(day) for day in raw.getlist("weekdays") if str(day).isascii() and str(day).isdigit()]
     for index, row in enumerate(form["items"]):
         kind = str(raw.get(f"item{index}_kind", ""))
         ref = str(raw.get(f"item{index}_{kind}", "")) if kind in {"bulletin", "audio", "relay"} else ""
@@ -79,6 +80,9 @@ def spec_from_form(form: dict[str, Any], tz: ZoneInfo) -> ProgrammeSpec:
     for index, row in enumerate(form["items"]):
         if not row["kind"]:
             continue
+        if row["kind"] not in ItemKind.__members__:
+            errors["items"] = f"Mục {index + 1}: loại mục không hợp lệ."
+            continue
         try:
             value = float(row["value"].replace(",", ".")) if row["value"].strip() else None
         except ValueError:
@@ -86,7 +90,8 @@ def spec_from_form(form: dict[str, Any], tz: ZoneInfo) -> ProgrammeSpec:
             continue
         items.append(ItemSpec(
             kind=ItemKind(row["kind"]), title=row["title"],
-            bulletin_id=int(row["ref"]) if row["kind"] == "bulletin" and row["ref"].isdigit() else None,
+            bulletin_id=int(row["ref"]) if row["kind"] == "bulletin" and row["ref"].isascii() and row["ref"].isdigit()
+            else None,
             audio_sha256=row["ref"] if row["kind"] == "audio" else None,
             relay_url=row["ref"] if row["kind"] == "relay" else None,
             minutes=value if row["kind"] == "relay" else None, seconds=value if row["kind"] == "gap" else None,
@@ -94,9 +99,11 @@ def spec_from_form(form: dict[str, Any], tz: ZoneInfo) -> ProgrammeSpec:
     one_off_at = start_time = None
     try:
         if form["when"] == "once":
-            one_off_at = datetime.fromisoformat(form["one_off_at"]).replace(tzinfo=tz)
+            one_off_at = check_year(datetime.fromisoformat(form["one_off_at"])).replace(tzinfo=tz)
         else:
             start_time = time.fromisoformat(form["start_time"])
+            if start_time.tzinfo is not None:
+                raise ValueError("an offset on a commune time of day")
     except ValueError:
         errors["when"] = "Hãy chọn ngày giờ phát (một lần) hoặc giờ bắt đầu (lặp lại)."
     try:

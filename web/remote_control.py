@@ -29,6 +29,7 @@ from web.agents import agent_links
 from web.api import refusal
 from web.csrf import require_csrf
 from web.deps import ApiUser, PageUser, remote_of
+from web.validation import RowId
 
 log = logging.getLogger(__name__)
 api_router = APIRouter(prefix="/api", tags=["speakers"], dependencies=[Depends(require_csrf)])
@@ -130,7 +131,7 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 
 @api_router.post("/speakers/{speaker_id}/commands", status_code=202, responses=RESPONSES,
                  openapi_extra={"requestBody": COMMAND_BODY})  # fmt: skip
-async def speaker_command(speaker_id: int, request: Request, user: ApiUser) -> Response:
+async def speaker_command(speaker_id: RowId, request: Request, user: ApiUser) -> Response:
     """Volume, mute, unmute, test tone or restart for one speaker agent."""
     return await _api(request, user.id, speaker_id=speaker_id)
 
@@ -155,7 +156,7 @@ async def _form(request: Request, user_id: int, speaker_id: int | None = None, s
 
 
 @page_router.post("/fleet/speakers/{speaker_id}/commands")
-async def speaker_command_form(speaker_id: int, request: Request, user: PageUser) -> Response:
+async def speaker_command_form(speaker_id: RowId, request: Request, user: PageUser) -> Response:
     return await _form(request, user.id, speaker_id=speaker_id)
 
 
