@@ -26,6 +26,13 @@ BLOCK_S = 0.05
 _RESYNC_AFTER_S = 1.0  # if the clock thread was starved this long, skip ahead instead of bursting
 _CUT_IN, _INTERRUPTED, _PLANNED = 0, 1, 2
 
+# Who may cut into whom (OBPlayer's order: alerts > live > the rest): a cut-in interrupts only an item of a
+# weaker (higher) rank, and otherwise waits at the head of the queue until what is on air ends.
+RANK_EMERGENCY = 0  # khẩn cấp: cuts into anything
+RANK_LIVE = 1  # phát trực tiếp: cuts into ordinary and ưu tiên items and test tones, never into an emergency
+RANK_TONE = 2  # a speaker's test tone: cuts into planned items only
+RANK_PLANNED = 3  # everything enqueued for its instant
+
 
 class Sink(Protocol):
     def write(self, block: np.ndarray) -> None: ...
@@ -45,6 +52,10 @@ def _ignore(_at: datetime) -> None:
     pass
 
 
+def _rank(item: PlayoutItem) -> int:
+    return RANK_PLANNED if item.rank is None else item.rank
+
+
 @dataclass
 class PlayoutItem:
     """Audio to air in one zone; callbacks receive the real instants (UTC) of start, end or interruption."""
@@ -56,6 +67,7 @@ class PlayoutItem:
     on_end: Callable[[datetime], None] = _ignore
     on_interrupt: Callable[[datetime], None] = _ignore
     exempt_from_ceiling: bool = False  # emergencies are heard at full volume whatever the hour
+    rank: int | None = None  # None: RANK_PLANNED when enqueued, RANK_EMERGENCY when it preempts
     started: bool = field(default=False, repr=False)
 
 
@@ -96,11 +108,16 @@ class ZonePlayout:
 
     def enqueue(self, item: PlayoutItem) -> None:
         """Play `item` at its `not_before` instant, or after whatever is playing or due before it."""
+        if item.rank is None:
+            item.rank = RANK_PLANNED
         with self._lock:
             heapq.heappush(self._queue, (_PLANNED, item.not_before, next(self._order), item))
 
     def preempt(self, item: PlayoutItem) -> None:
-        """Cut in at the next block (emergencies); the clock thread interrupts what is playing."""
+        """Cut in at the next block (emergencies, live); the clock thread interrupts what is playing if it is of
+        a weaker rank (see RANK_*), else the item waits first in line."""
+        if item.rank is None:
+            item.rank = RANK_EMERGENCY
         with self._lock:
             self._cut_ins.append(item)
 
@@ -111,17 +128,18 @@ class ZonePlayout:
             cut_ins, self._cut_ins = self._cut_ins, []
             if not cut_ins:
                 return
-            for item in cut_ins:  # ahead of everything, in the order they came
-                heapq.heappush(self._queue, (_CUT_IN, 0.0, next(self._order), item))
+            for item in cut_ins:  # ahead of everything, the strongest first, then in the order they came
+                heapq.heappush(self._queue, (_CUT_IN, float(_rank(item)), next(self._order), item))
             interrupted = self._current
-            if interrupted is not None:
+            strongest = min(_rank(item) for item in cut_ins)
+            if interrupted is not None and strongest < _rank(interrupted):
                 if interrupted.started:
                     self._report(interrupted.on_interrupt, at)
                     if not self.resume_interrupted:
                         interrupted.source.rewind()
                     interrupted.started = False
                 heapq.heappush(self._queue, (_INTERRUPTED, 0.0, -next(self._order), interrupted))
-            self._current = None
+                self._current = None
 
     def _report(self, callback: Callable[[datetime], None], at: float) -> None:
         """Tell the item's owner when something happened; `at` is where the sample sits in the stream,
@@ -155,7 +173,11 @@ class ZonePlayout:
             if not item.started:
                 item.started = True
                 self._report(item.on_start, at)
-            samples = item.source.read(self._block - filled)
+            try:
+                samples = item.source.read(self._block - filled)
+            except Exception:  # a broken source ends its item; it must not stop the clock of the village
+                log.exception("zone %s: source of %r failed", self.slug, item.title)
+                samples = None
             if samples is None or len(samples) == 0:
                 item.source.close()
                 self._report(item.on_end, at)

@@ -1,22 +1,28 @@
 """Remote control of speaker agents from the office: volume, mute, test tone and restart.
 
 Volume and mute are a desired state kept on the speaker's row: an agent offline now gets it when it
-reconnects. A test tone or a restart only means something now, so only connected agents get them.
+reconnects (its heartbeat then confirms what it applied). A test tone or a restart only means something
+now, so only connected agents get them; each is a SpeakerCommand row that the agent's acknowledgement
+completes (tone played at…, refused because…, restarting), shown on the fleet page and in the audit trail.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from radio.errors import Refusal
-from radio.storage.models import Speaker, Zone
+from radio.storage.models import Speaker, SpeakerCommand, Zone
 
 COMMANDS = ("volume", "mute", "unmute", "test_tone", "restart")
 PERSISTENT = ("volume", "mute", "unmute")  # kept on the row and sent again on every (re)connect
+ACKNOWLEDGED = ("test_tone", "restart")  # one-off: the agent answers what became of it
+ACK_OUTCOMES = ("played", "refused", "restarting")
+OFFLINE = "offline"  # the outcome of a one-off command no connection took
 BAD_COMMAND = "Lệnh không hợp lệ; chọn một trong: âm lượng (volume), tắt tiếng (mute), bật tiếng (unmute), " \
     "phát tiếng thử (test_tone), khởi động lại (restart)."  # fmt: skip
 BAD_VOLUME = "Âm lượng phải là số nguyên từ 0 đến 100."
@@ -86,8 +92,49 @@ def control_message(volume: int | None, muted: bool | None) -> dict[str, Any] | 
     return {"type": "control", "volume": volume, "muted": muted}
 
 
-def command_message(command: Command) -> dict[str, Any]:
-    return {"type": "command", "command": command.name}
+def command_message(command: Command, command_id: int | None = None) -> dict[str, Any]:
+    return {"type": "command", "command": command.name, "id": command_id}
+
+
+def open_commands(session: Session, speaker_ids: list[int], command: Command, user_id: int) -> dict[int, int]:
+    """A row per speaker for a one-off command, before it is sent (the agent echoes its id); speaker id → row id."""
+    if command.name not in ACKNOWLEDGED:
+        return {}
+    rows = {speaker_id: SpeakerCommand(speaker_id=speaker_id, command=command.name, sent_by_id=user_id)
+            for speaker_id in speaker_ids}  # fmt: skip
+    session.add_all(rows.values())
+    session.flush()
+    return {speaker_id: row.id for speaker_id, row in rows.items()}
+
+
+def mark_offline(session: Session, command_ids: list[int]) -> None:
+    for command_id in command_ids:
+        session.get_one(SpeakerCommand, command_id).outcome = OFFLINE
+
+
+def record_ack(session: Session, speaker_id: int, ack: dict[str, Any], now: datetime) -> str:
+    """Complete the command's row from the agent's answer; returns the audit detail (ValueError: not its command)."""
+    row = session.get(SpeakerCommand, int(ack["id"]))
+    if row is None or row.speaker_id != speaker_id:
+        raise ValueError(f"command {ack['id']} was not sent to this speaker")
+    outcome = str(ack.get("outcome"))
+    if outcome not in ACK_OUTCOMES:
+        raise ValueError(f"unknown command outcome {outcome!r}")
+    at = datetime.fromisoformat(str(ack["at"])) if ack.get("at") else now
+    if at.tzinfo is None:
+        raise ValueError(f"acknowledgement instant {ack['at']!r} has no UTC offset")
+    row.outcome, row.acked_at, row.detail = outcome, at, str(ack.get("detail") or "")[:500]
+    speaker = session.get_one(Speaker, speaker_id)
+    reason = f": {row.detail}" if row.detail else ""
+    target = f"#{speaker.id} {speaker.name} ({speaker.zone.slug})"
+    return f"{target} {row.command} #{row.id} {outcome}{reason} at {at.isoformat()}"
+
+
+def latest_commands(session: Session) -> dict[int, SpeakerCommand]:
+    """Each speaker's latest one-off command and what became of it, for the fleet page."""
+    latest = select(func.max(SpeakerCommand.id)).group_by(SpeakerCommand.speaker_id)
+    rows = session.scalars(select(SpeakerCommand).where(SpeakerCommand.id.in_(latest)))
+    return {row.speaker_id: row for row in rows}
 
 
 @dataclass(frozen=True)
@@ -104,14 +151,16 @@ class Targeted:
     def of(cls, speaker: Speaker) -> Targeted:
         return cls(speaker.id, speaker.name, speaker.zone.slug, speaker.desired_volume, speaker.desired_muted)
 
-    def message(self, command: Command) -> dict[str, Any] | None:
+    def message(self, command: Command, command_id: int | None = None) -> dict[str, Any] | None:
         if command.name in PERSISTENT:
             return control_message(self.volume, self.muted)
-        return command_message(command)
+        return command_message(command, command_id)
 
 
 LABELS = {"volume": "đặt âm lượng {value} %", "mute": "tắt tiếng", "unmute": "bật tiếng",
           "test_tone": "phát tiếng thử", "restart": "khởi động lại"}  # fmt: skip
+ACK_LABELS = {"": "chờ cụm loa xác nhận", "played": "cụm loa xác nhận đã phát", "refused": "cụm loa từ chối",
+              "restarting": "cụm loa xác nhận đang khởi động lại", OFFLINE: "không gửi được (mất kết nối)"}  # fmt: skip
 
 
 def summary(command: Command, reached: list[Targeted], offline: list[Targeted]) -> str:

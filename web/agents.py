@@ -1,9 +1,10 @@
 """Speaker agents' side of the station: one WebSocket per agent, audio by sha256, and the fleet page.
 
 An agent authenticates with its token (Authorization: Bearer), then gets its village's schedule and every
-change to it, answers to its clock pings, and sends heartbeats and receipts. The schedule is re-read from
-the database each second rather than hooked into the scheduler: the database is the source of truth,
-so whatever arms an airing (web, API, recurrence, a restart) reaches the agents the same way.
+change to it, answers to its clock pings, and sends heartbeats, receipts and acknowledgements of remote
+commands; while an officer is live in its village it also gets the live audio as binary frames. The schedule
+is re-read from the database each second rather than hooked into the scheduler: the database is the source of
+truth, so whatever arms an airing (web, API, recurrence, a restart) reaches the agents the same way.
 """
 
 from __future__ import annotations
@@ -24,18 +25,22 @@ from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 
-from radio.fleet import fleet, record_heartbeat, record_receipt, speaker_for_token, village_schedule
-from radio.remote_control import control_message
+from radio.accounts import record
+from radio.agent_schedule import chime_asset, village_schedule
+from radio.fleet import fleet, record_heartbeat, record_receipt, speaker_for_token
+from radio.remote_control import ACK_LABELS, LABELS, control_message, latest_commands, record_ack
 from radio.station import Station
 from radio.storage.models import AudioAsset, Speaker
 from schedules.air_scheduler import ARM_WINDOW
 from web.deps import PageUser, SessionDep, SettingsDep, StationDep, agents_online
+from web.live import live_hub
 from web.pages import render
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 
 SCHEDULE_POLL_S = 1.0
+LIVE_BACKLOG = 200  # frames (~10 s of speech) queued for one agent; a link further behind loses frames
 REFUSED = "invalid or revoked speaker token"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -56,7 +61,8 @@ def _schedule(station: Station, zone_id: int, token: str) -> list[dict[str, Any]
     with station.sessions() as session:
         if speaker_for_token(session, token) is None:
             return None
-        return village_schedule(session, zone_id, datetime.now(UTC), ARM_WINDOW)
+        chime = chime_asset(station.sessions, station.settings)
+        return village_schedule(session, zone_id, datetime.now(UTC), ARM_WINDOW, chime)
 
 
 def _desired(station: Station, speaker_id: int) -> dict[str, Any] | None:
@@ -75,6 +81,13 @@ def agent_links(app: Any) -> dict[int, set[_Link]]:
 def _heartbeat(station: Station, speaker_id: int, beat: dict[str, Any]) -> None:
     with station.sessions.begin() as session:
         record_heartbeat(session, speaker_id, beat, datetime.now(UTC))
+
+
+def _ack(station: Station, speaker_id: int, ack: dict[str, Any]) -> None:
+    """The agent's answer to a test tone or restart: on the command's row (fleet page) and in the audit trail."""
+    with station.sessions.begin() as session:
+        detail = record_ack(session, speaker_id, ack, datetime.now(UTC))
+        record(session, "speaker.ack", detail, username=f"speaker #{speaker_id}")
 
 
 def _receipt(station: Station, speaker_id: int, receipt: dict[str, Any]) -> None:
@@ -98,6 +111,7 @@ class _Link:
         # held while the desired volume and mute are read and sent, so a command racing a (re)connection
         # cannot be overtaken by the older state read just before it was committed
         self.control_lock = asyncio.Lock()
+        self.live: asyncio.Queue[bytes | dict[str, Any]] = asyncio.Queue(maxsize=LIVE_BACKLOG)
 
     async def send(self, message: dict[str, Any]) -> None:
         async with self._lock:
@@ -116,6 +130,16 @@ class _Link:
                 await self.send({"type": "schedule", "items": items})
                 sent = items
             await asyncio.sleep(SCHEDULE_POLL_S)
+
+    async def push_live(self) -> None:
+        """The village's live audio, frame by frame, as the live session publishes it."""
+        while True:
+            message = await self.live.get()
+            if isinstance(message, bytes):
+                async with self._lock:
+                    await self.websocket.send_bytes(message)
+            else:
+                await self.send(message)
 
     async def _receipt(self, key: str, receipt: dict[str, Any]) -> dict[str, Any]:
         """Record it and acknowledge it; one the station cannot accept is acknowledged with the reason,
@@ -140,6 +164,8 @@ class _Link:
                     await run_in_threadpool(_heartbeat, self.station, self.speaker_id, message)
                 elif kind == "receipt":
                     await self.send(await self._receipt(message["key"], message["receipt"]))
+                elif kind == "command_ack":
+                    await run_in_threadpool(_ack, self.station, self.speaker_id, message)
                 else:
                     raise ValueError(f"unknown message type {kind!r}")
             except (ValueError, KeyError, TypeError) as error:
@@ -163,7 +189,9 @@ async def agent_socket(websocket: WebSocket) -> None:
     links = agent_links(websocket.app)
     links.setdefault(link.speaker_id, set()).add(link)
     log.info("speaker %d (%s) connected", link.speaker_id, link.name)
-    tasks = [asyncio.create_task(link.serve()), asyncio.create_task(link.push_schedule())]
+    hub = live_hub(websocket.app)
+    hub.subscribe(link.zone_id, link.live)
+    tasks = [asyncio.create_task(loop) for loop in (link.serve(), link.push_schedule(), link.push_live())]
     try:
         await link.send({"type": "welcome", "speaker": link.name})
         async with link.control_lock:  # volume and mute set from the office while it was away
@@ -178,6 +206,7 @@ async def agent_socket(websocket: WebSocket) -> None:
                 with contextlib.suppress(RuntimeError):  # already closed
                     await websocket.close(code=status.WS_1011_INTERNAL_ERROR, reason="station error")
     finally:
+        hub.unsubscribe(link.zone_id, link.live)
         for task in tasks:
             task.cancel()
         online[link.speaker_id] -= 1
@@ -208,4 +237,7 @@ def agent_audio(sha256: str, request: Request, station: StationDep, settings: Se
 def fleet_page(request: Request, session: SessionDep, settings: SettingsDep, user: PageUser) -> HTMLResponse:
     offline_after_s = settings.speaker_offline_alert_s
     villages = fleet(session, set(agents_online(request.app)), datetime.now(UTC), timedelta(seconds=offline_after_s))
-    return render(request, "fleet.html", user=user, villages=villages, offline_after_min=offline_after_s // 60)
+    return render(
+        request, "fleet.html", user=user, villages=villages, offline_after_min=offline_after_s // 60,
+        commands=latest_commands(session), command_labels=LABELS, ack_labels=ACK_LABELS,
+    )  # fmt: skip

@@ -20,6 +20,7 @@ from web import (
     api,
     api_programmes,
     audit_trail,
+    live,
     pages,
     pages_programmes,
     pages_rules,
@@ -85,4 +86,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(agents.router)
     app.include_router(remote_control.api_router)
     app.include_router(remote_control.page_router)
+    app.include_router(live.page_router)
+    app.include_router(live.api_router)
     return app

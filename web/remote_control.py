@@ -1,5 +1,6 @@
 """Remote control of speaker agents: the API (`POST /api/speakers/{id}/commands`, `POST /api/zones/{slug}/commands`)
-and the fleet page's forms. Each command is recorded in the audit trail with the speakers it reached."""
+and the fleet page's forms. Each command is recorded in the audit trail with the speakers it reached; a test
+tone or restart also gets a row per speaker that the agent's acknowledgement completes (web/agents.py)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from radio.remote_control import (
     Targeted,
     apply_desired,
     audit_detail,
+    mark_offline,
+    open_commands,
     parse_command,
     speakers_of_speaker,
     speakers_of_zone,
@@ -38,8 +41,11 @@ page_router = APIRouter(include_in_schema=False, dependencies=[Depends(require_c
 BAD_JSON = 'Nội dung phải là JSON, ví dụ {"command": "volume", "value": 50}.'
 
 
-def _aim(station: Station, command: Command, speaker_id: int | None, slug: str | None) -> tuple[str, list[Targeted]]:
-    """The speakers aimed at, with volume and mute stored on their rows (NotFound: no such speaker or village)."""
+def _aim(
+    station: Station, command: Command, user_id: int, speaker_id: int | None, slug: str | None
+) -> tuple[str, list[Targeted], dict[int, int]]:
+    """The speakers aimed at, with volume and mute stored on their rows, and the rows of a one-off command awaiting
+    each agent's acknowledgement (NotFound: no such speaker or village)."""
     with station.sessions.begin() as session:
         if speaker_id is not None:
             speakers = speakers_of_speaker(session, speaker_id)
@@ -48,17 +54,18 @@ def _aim(station: Station, command: Command, speaker_id: int | None, slug: str |
             zone, speakers = speakers_of_zone(session, str(slug))
             target = f"village {zone.slug}"
         apply_desired(speakers, command)
-        return target, [Targeted.of(speaker) for speaker in speakers]
+        command_ids = open_commands(session, [speaker.id for speaker in speakers], command, user_id)
+        return target, [Targeted.of(speaker) for speaker in speakers], command_ids
 
 
 async def _deliver(
-    request: Request, command: Command, targets: list[Targeted]
+    request: Request, command: Command, targets: list[Targeted], command_ids: dict[int, int]
 ) -> tuple[list[Targeted], list[Targeted]]:
     """Send to every open connection of each speaker; (reached, offline)."""
     links = agent_links(request.app)
     reached, offline = [], []
     for target in targets:
-        message = target.message(command)
+        message = target.message(command, command_ids.get(target.id))
         sent = False
         for link in list(links.get(target.id, ())):
             try:
@@ -70,6 +77,11 @@ async def _deliver(
                 log.warning("speaker %d: %s not sent: %s", target.id, command.name, error)
         (reached if sent else offline).append(target)
     return reached, offline
+
+
+def _mark_offline(station: Station, command_ids: list[int]) -> None:
+    with station.sessions.begin() as session:
+        mark_offline(session, command_ids)
 
 
 def _audit(station: Station, user_id: int, action: str, detail: str, remote: str) -> None:
@@ -88,8 +100,10 @@ async def _run(
     """Parse, store, send and audit one command; Refusal (bad input) or NotFound."""
     command = parse_command(raw_command, raw_value)
     station: Station = request.app.state.station
-    target, targets = await run_in_threadpool(_aim, station, command, speaker_id, slug)
-    reached, offline = await _deliver(request, command, targets)
+    target, targets, command_ids = await run_in_threadpool(_aim, station, command, user_id, speaker_id, slug)
+    reached, offline = await _deliver(request, command, targets, command_ids)
+    if unsent := [command_ids[t.id] for t in offline if t.id in command_ids]:
+        await run_in_threadpool(_mark_offline, station, unsent)
     detail = audit_detail(command, target, reached, offline)
     await run_in_threadpool(_audit, station, user_id, f"speaker.{command.name}", detail, remote_of(request))
     log.info("remote control by user %d: %s", user_id, detail)

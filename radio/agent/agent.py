@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -15,6 +17,7 @@ import httpx
 from radio.agent.cache import AudioCache, CacheError
 from radio.agent.clock import ClockOffset
 from radio.agent.link import Link, Refused, RestartRequested
+from radio.agent.live_frames import LiveFrame
 from radio.agent.player import Player
 from radio.agent.receipts import ReceiptQueue
 from radio.agent.sinks import open_sink
@@ -77,19 +80,34 @@ async def run_agent(options: AgentOptions) -> None:
         player.replace_schedule(items)
         wake_prefetch.set()
 
+    def ack(message: dict[str, Any], outcome: str, detail: str = "", at: datetime | None = None) -> None:
+        """Tell the office what became of a one-off command (stations before acknowledgements send no id)."""
+        if message.get("id") is not None:
+            instant = (at or datetime.fromtimestamp(time.time() + clock.offset, UTC)).isoformat()
+            link.send_soon({"type": "command_ack", "id": message["id"], "command": message["command"],
+                            "outcome": outcome, "detail": detail, "at": instant})  # fmt: skip
+
     def on_control(message: dict[str, Any]) -> None:
         """Volume and mute (a desired state, sent on every connection) or a one-off command from the office."""
         if message["type"] == "control":
             player.set_control(message.get("volume"), message.get("muted"))
         elif message["command"] == "test_tone":
-            refused = player.test_tone()
+            refused = player.test_tone(on_played=lambda at: ack(message, "played", at=at))
             if refused:
                 link.last_error = f"test tone not played: {refused}"
+                ack(message, "refused", refused)
         elif message["command"] == "restart":
             log.warning("restart asked from the station: closing, then exiting with status %d", EXIT_RESTART)
+            ack(message, "restarting")
             raise RestartRequested
         else:
             raise ValueError(f"unknown command {message['command']!r}")
+
+    def on_live(message: bytes | dict[str, Any]) -> None:
+        if isinstance(message, bytes):
+            player.live_frame(LiveFrame.unpack(message))
+        else:
+            player.live_end(int(message["broadcast_id"]))
 
     def heartbeat() -> dict[str, Any]:
         best = clock.best
@@ -100,7 +118,7 @@ async def run_agent(options: AgentOptions) -> None:
 
     link = Link(
         options.websocket_url, options.token, clock, receipts, on_schedule, heartbeat, options.heartbeat_s,
-        options.max_backoff_s, on_control,
+        options.max_backoff_s, on_control, on_live,
     )  # fmt: skip
     log.info(
         "speaker agent for %s: %d airings planned and %d receipts waiting on disk", options.server,

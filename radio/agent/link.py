@@ -1,7 +1,8 @@
 """The agent's connection to the station: one WebSocket, re-opened with exponential backoff when it drops.
 
-Over it the agent learns its schedule, measures its clock offset, sends heartbeats and delivers the
-receipts waiting on disk. Nothing here is needed for airtime: the player runs from the cache without it.
+Over it the agent learns its schedule, measures its clock offset, sends heartbeats, delivers the receipts
+waiting on disk, receives the office's live audio (binary frames) and acknowledges remote commands. Nothing
+here is needed for scheduled airtime: the player runs from the cache without it.
 """
 
 from __future__ import annotations
@@ -41,11 +42,16 @@ def _no_control(_message: dict[str, Any]) -> None:
     log.warning("remote control not handled here")
 
 
+def _no_live(_message: bytes | dict[str, Any]) -> None:
+    log.warning("live audio not handled here")
+
+
 class Link:
     def __init__(
         self, url: str, token: str, clock: ClockOffset, receipts: ReceiptQueue,
         on_schedule: Callable[[list[dict[str, Any]]], None], heartbeat: Callable[[], dict[str, Any]],
         heartbeat_s: float, max_backoff_s: float, on_control: Callable[[dict[str, Any]], None] = _no_control,
+        on_live: Callable[[bytes | dict[str, Any]], None] = _no_live,
     ) -> None:  # fmt: skip
         self.url = url
         self.token = token
@@ -56,6 +62,9 @@ class Link:
         self.heartbeat_s = heartbeat_s
         self.max_backoff_s = max_backoff_s
         self.on_control = on_control  # volume, mute and test tone from the office; may raise RestartRequested
+        self.on_live = on_live  # a live frame (bytes) or the end of a live airing ({"type": "live_end"})
+        self._outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=100)
+        self._loop: asyncio.AbstractEventLoop | None = None
         self.receipt_waiting = asyncio.Event()
         self.beat_now = asyncio.Event()  # a heartbeat at once, e.g. to confirm a new volume
         self.last_error = ""
@@ -63,6 +72,7 @@ class Link:
     async def run_forever(self) -> None:
         """Connect, serve, and on any failure wait (1 s doubling up to max_backoff_s, with jitter) and retry."""
         backoff = 1.0
+        self._loop = asyncio.get_running_loop()
         while True:
             try:
                 async with connect(
@@ -91,15 +101,44 @@ class Link:
         self.last_error = error
         log.warning("%s", error)
 
+    def send_soon(self, message: dict[str, Any]) -> None:
+        """Queue a message (a command acknowledgement) from any thread; sent while connected, dropped if the queue
+        is full (the station then shows the command unconfirmed, which is the truth as it knows it)."""
+
+        def put() -> None:
+            with contextlib.suppress(asyncio.QueueFull):
+                self._outbox.put_nowait(message)
+
+        try:
+            on_loop = asyncio.get_running_loop() is self._loop
+        except RuntimeError:
+            on_loop = False
+        if on_loop or self._loop is None:
+            put()
+        else:
+            self._loop.call_soon_threadsafe(put)
+
     async def _serve(self, socket: ClientConnection) -> None:
         """Run the receiver and the periodic senders until one of them fails, then stop the others."""
         await run_until_one_fails(
-            [self._receive(socket), self._ping(socket), self._beat(socket), self._deliver(socket)]
+            [self._receive(socket), self._ping(socket), self._beat(socket), self._deliver(socket), self._post(socket)]
         )
+
+    async def _post(self, socket: ClientConnection) -> None:
+        while True:
+            message = await self._outbox.get()
+            await socket.send(json.dumps(message))
+
+    async def _flush_outbox(self, socket: ClientConnection) -> None:
+        while not self._outbox.empty():
+            await socket.send(json.dumps(self._outbox.get_nowait()))
 
     async def _receive(self, socket: ClientConnection) -> None:
         async for text in socket:
             received = time.time()
+            if isinstance(text, bytes):
+                self._live(text)
+                continue
             message = json.loads(text)
             kind = message.get("type")
             if kind == "pong":
@@ -110,9 +149,14 @@ class Link:
                 if "refused" in message:
                     log.warning("the station refused receipt %s: %s", message["key"], message["refused"])
                 self.receipts.ack(message["key"])
+            elif kind == "live_end":
+                self._live(message)
             elif kind in ("control", "command"):
                 try:
                     self.on_control(message)
+                except RestartRequested:
+                    await self._flush_outbox(socket)  # the acknowledgement goes out before the box does
+                    raise
                 except (ValueError, KeyError, TypeError) as error:
                     log.warning("remote control %s not applied: %s", message, error)
                     self.last_error = f"remote control not applied: {error}"
@@ -122,6 +166,12 @@ class Link:
             else:
                 log.warning("station says: %s", message)
         raise ConnectionClosed(socket.close_rcvd, socket.close_sent)
+
+    def _live(self, message: bytes | dict[str, Any]) -> None:
+        try:
+            self.on_live(message)
+        except (ValueError, KeyError, TypeError) as error:
+            log.warning("live audio not played: %s", error)
 
     async def _ping(self, socket: ClientConnection) -> None:
         for _ in range(PING_BURST):

@@ -1,5 +1,9 @@
 """The agent's side of airtime: hands each planned item to a playout clock at its instant, corrected to the
-station's clock, and records a receipt for every start, end and interruption."""
+station's clock, and records a receipt for every start, end and interruption.
+
+Items are bulletins, files and chimes (played from the cache, checked by sha256), gaps (silence for their
+length) and relays (the upstream stream pulled by the box itself for the item's length). Live audio from
+the office arrives as timed frames and cuts in like the station's own playout does (rank RANK_LIVE)."""
 
 from __future__ import annotations
 
@@ -13,13 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import soxr
 
 from radio.agent.cache import AudioCache
 from radio.agent.clock import ClockOffset
+from radio.agent.live_frames import LiveFrame
 from radio.agent.receipts import ReceiptQueue
 from radio.agent.sinks import AgentSink
-from radio.playout import PlayoutItem, ZonePlayout
-from radio.sources import ArraySource
+from radio.playout import RANK_LIVE, RANK_TONE, PlayoutItem, Source, ZonePlayout
+from radio.sources import ArraySource, RelaySource, TimedSource
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +34,7 @@ JOIN_LEAD_S = 0.2  # an item already under way is joined this far ahead, at the 
 TEST_TONE_HZ = 1000.0
 TEST_TONE_S = 1.0
 TEST_TONE_PEAK = 16384  # half of full scale, before the box's volume
+LIVE_IDLE_END_S = 5.0  # live frames stopped coming (link lost mid-announcement): end it and go back to the schedule
 
 
 class Player:
@@ -55,6 +62,8 @@ class Player:
                 log.warning("%s unreadable (%s); using --volume until the station sends its setting", control_path,
                             error)  # fmt: skip
         self.emergency_on_air = False
+        self.live_on_air = False
+        self._live: dict[int, tuple[TimedSource, soxr.ResampleStream | None]] = {}  # by broadcast id
         self.schedule_path = schedule_path
         self.on_receipt = on_receipt
         self.schedule: dict[int, dict[str, Any]] = {}
@@ -82,19 +91,28 @@ class Player:
             temporary.write_text(json.dumps({"volume": self.volume, "muted": self.muted}))
             temporary.replace(self.control_path)
 
-    def test_tone(self) -> str | None:
+    def test_tone(self, on_played: Callable[[datetime], None] = lambda _at: None) -> str | None:
         """Play a short tone now, through the volume and mute like any item; cuts into an ordinary item (which
-        then resumes) but never into an emergency. Returns why it was not played, or None."""
-        if self.emergency_on_air:
-            log.warning("test tone not played: an emergency is on air")
-            return "an emergency is on air"
+        then resumes) but never into an emergency or a live announcement. Returns why it was not played, or
+        None; `on_played` gets the instant (station clock) it really started."""
+        refused = (
+            "an emergency is on air" if self.emergency_on_air else "live audio is on air" if self.live_on_air else ""
+        )
+        if refused:
+            log.warning("test tone not played: %s", refused)
+            return refused
         rate = self.cache.sample_rate
         count = int(rate * TEST_TONE_S)
         tone = np.sin(np.arange(count) * (2 * math.pi * TEST_TONE_HZ / rate)) * TEST_TONE_PEAK
         fade = int(rate * 0.01)  # 10 ms ramps: no click
         tone[:fade] *= np.linspace(0.0, 1.0, fade)
         tone[-fade:] *= np.linspace(1.0, 0.0, fade)
-        self.playout.preempt(PlayoutItem(title="test tone", source=ArraySource(tone.astype(np.int16))))
+        self.playout.preempt(
+            PlayoutItem(
+                title="test tone", source=ArraySource(tone.astype(np.int16)), rank=RANK_TONE,
+                on_start=lambda at: on_played(_station_time(at, self.clock)),
+            )
+        )  # fmt: skip
         log.info("test tone")
         return None
 
@@ -113,7 +131,9 @@ class Player:
         temporary.replace(self.schedule_path)
 
     def missing_audio(self) -> list[str]:
-        return sorted({item["sha256"] for item in self.schedule.values() if not self.cache.has(item["sha256"])})
+        """Files to fetch: bulletins, uploaded files and chimes (gaps and relays have none)."""
+        wanted = {item["sha256"] for item in self.schedule.values() if item.get("sha256")}
+        return sorted(sha256 for sha256 in wanted if not self.cache.has(sha256))
 
     def arm_due(self) -> None:
         """Hand every item due within ARM_AHEAD_S to the playout clock; called a few times a second."""
@@ -127,23 +147,34 @@ class Player:
                 self.armed.add(broadcast_id)
                 log.warning("broadcast %d (%s) was over before this box could play it", broadcast_id, item["title"])
                 continue
-            if not self.cache.has(item["sha256"]):
+            if item.get("sha256") and not self.cache.has(item["sha256"]):
                 if now > start:
                     log.warning("broadcast %d: audio %s still not cached at its instant", broadcast_id,
                                 item["sha256"][:12])  # fmt: skip
                 continue
             self._arm(item, start, now)
 
+    def _source(self, item: dict[str, Any], late_s: float) -> Source:
+        """The item's samples from `late_s` into it (0 unless the box joins an item already under way)."""
+        rate = self.cache.sample_rate
+        kind = item.get("kind", "audio")
+        if kind == "relay":
+            return RelaySource(item["url"], item["duration_s"] - late_s, rate)
+        if kind == "gap":
+            return ArraySource(np.zeros(int(round((item["duration_s"] - late_s) * rate)), dtype=np.int16))
+        source = ArraySource(self.cache.pcm(item["sha256"]))
+        source.offset = int(round(late_s * rate))
+        return source
+
     def _arm(self, item: dict[str, Any], start: float, now: float) -> None:
         broadcast_id = item["broadcast_id"]
         self.armed.add(broadcast_id)
-        source = ArraySource(self.cache.pcm(item["sha256"]))
         not_before = start
         if start < now + JOIN_LEAD_S:  # under way already: join where the other loudspeakers are
             not_before = now + JOIN_LEAD_S
-            source.offset = int(round((not_before - start) * self.cache.sample_rate))
             log.warning("broadcast %d joined %.1f s after its start", broadcast_id, not_before - start)
-        state: dict[str, Any] = {"broadcast_id": broadcast_id, "sha256": item["sha256"], "started_at": None}
+        source = self._source(item, not_before - start)
+        state: dict[str, Any] = {"broadcast_id": broadcast_id, "sha256": item.get("sha256") or "", "started_at": None}
         emergency = bool(item["emergency"])
         playout_item = PlayoutItem(
             title=item["title"], source=source, not_before=not_before,
@@ -158,10 +189,50 @@ class Player:
             self.playout.enqueue(playout_item)
         log.info("broadcast %d (%s) armed for %s", broadcast_id, item["title"], _iso(start))
 
+    def live_frame(self, frame: LiveFrame) -> None:
+        """A piece of the office's live audio: the first of an airing cuts in, every one plays at its instant."""
+        entry = self._live.get(frame.broadcast_id)
+        if entry is None:
+            entry = self._start_live(frame.broadcast_id, frame.sample_rate)
+        source, resampler = entry
+        samples = resampler.resample_chunk(frame.samples) if resampler else frame.samples
+        source.push(frame.play_at, samples)
+
+    def live_end(self, broadcast_id: int) -> None:
+        entry = self._live.pop(broadcast_id, None)
+        if entry is not None:
+            entry[0].end()
+
+    def _start_live(self, broadcast_id: int, sample_rate: int) -> tuple[TimedSource, soxr.ResampleStream | None]:
+        rate = self.cache.sample_rate
+        source = TimedSource(rate, clock=lambda: time.time() + self.clock.offset, idle_end_s=LIVE_IDLE_END_S)
+        resampler = soxr.ResampleStream(sample_rate, rate, 1, dtype="int16") if sample_rate != rate else None
+        self._live[broadcast_id] = (source, resampler)
+        state: dict[str, Any] = {"broadcast_id": broadcast_id, "sha256": "", "started_at": None}
+
+        def ended(outcome: str, at: datetime) -> None:
+            self.live_on_air = False
+            if outcome == "ended" and self._live.get(broadcast_id, (None,))[0] is source:
+                del self._live[broadcast_id]  # ended on its own (link lost): a later frame starts it again
+            self._report(state, outcome, at, False)
+
+        def started(at: datetime) -> None:
+            self.live_on_air = True
+            self._report(state, "started", at, False)
+
+        self.playout.preempt(
+            PlayoutItem(
+                title="live", source=source, rank=RANK_LIVE, on_start=started,
+                on_end=lambda at: ended("ended", at), on_interrupt=lambda at: ended("interrupted", at),
+            )
+        )  # fmt: skip
+        log.info("live audio of broadcast %d cutting in", broadcast_id)
+        return source, resampler
+
     def _report(self, state: dict[str, Any], outcome: str, at: datetime, emergency_on_air: bool) -> None:
         """Runs on the playout thread; instants are reported on the station's clock."""
         self.emergency_on_air = emergency_on_air
-        instant = _iso(at.timestamp() + self.clock.offset)
+        instant = _station_time(at, self.clock).isoformat()
         if outcome == "started":
             state["started_at"] = state["started_at"] or instant
             state["ended_at"] = None
@@ -174,3 +245,7 @@ class Player:
 
 def _iso(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp, UTC).isoformat()
+
+
+def _station_time(at: datetime, clock: ClockOffset) -> datetime:
+    return datetime.fromtimestamp(at.timestamp() + clock.offset, UTC)

@@ -415,3 +415,45 @@ class ChainCheckpoint(Base):
     entry_created_at: Mapped[datetime] = mapped_column(UTCDateTime)  # when the last removed entry was written
     entries_removed: Mapped[int] = mapped_column(Integer)  # by this run
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+live_session_broadcasts = Table(
+    "live_session_broadcasts",
+    Base.metadata,
+    Column("live_session_id", ForeignKey("live_sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("broadcast_id", ForeignKey("broadcasts.id"), primary_key=True),
+)
+
+
+class LiveSession(Base):
+    """One officer going live from the browser (phát trực tiếp): who, when, to which villages (one Broadcast row
+    each), why it ended, and the recording of what was said, stored as an audio asset named by its sha256."""
+
+    __tablename__ = "live_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    end_reason: Mapped[str] = mapped_column(String(50), default="")  # stopped, disconnected, silent, station stopped
+    audio_sha256: Mapped[str | None] = mapped_column(ForeignKey("audio_assets.sha256"))
+    remote: Mapped[str] = mapped_column(String(64), default="")
+    started_by: Mapped[User | None] = relationship()
+    broadcasts: Mapped[list[Broadcast]] = relationship(secondary=live_session_broadcasts, order_by="Broadcast.id")
+
+
+class SpeakerCommand(Base):
+    """A one-off remote command (test tone, restart) sent to a speaker agent, and the agent's acknowledgement:
+    the office sees that the box really played the tone or went down to restart, not only that it was sent."""
+
+    __tablename__ = "speaker_commands"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    speaker_id: Mapped[int] = mapped_column(ForeignKey("speakers.id"), index=True)
+    command: Mapped[str] = mapped_column(String(20))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    acked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str] = mapped_column(String(20), default="")  # played, refused, restarting; empty: no answer yet
+    detail: Mapped[str] = mapped_column(String(500), default="")
+    speaker: Mapped[Speaker] = relationship()
