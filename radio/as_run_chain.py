@@ -4,18 +4,26 @@ An entry's payload is the canonical JSON of the airing as it ended; its hash cov
 hash, so altering an airing afterwards (its row or its entry) or removing an entry is detected by
 `verify`, which names the first entry where the chain no longer holds. Entries are appended only
 by the evidence writer thread, so the chain has a single writer.
+
+A chain rewritten from some entry on, every later hash recomputed, would still hold together; the daily
+digest (the head hash at the end of each commune day) printed on the monthly report anchors it outside
+the database: `verify` recomputes the head of each day it is given and names the digest that no longer
+matches. Retention removes the oldest entries and keeps a checkpoint (the hash of the last removed
+entry) that verification starts from.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from radio.storage.models import Broadcast, ChainEntry
+from radio.storage.models import Broadcast, ChainCheckpoint, ChainEntry
 
 GENESIS = "0" * 64
 AIRING = "airing"
@@ -52,31 +60,119 @@ def append_airing(session: Session, broadcast: Broadcast) -> ChainEntry:
     return entry
 
 
+def day_start(day: date, tz: ZoneInfo) -> datetime:
+    """Midnight of a commune day, as an aware instant."""
+    return datetime.combine(day, datetime.min.time(), tz)
+
+
+def latest_checkpoint(session: Session) -> ChainCheckpoint | None:
+    return session.scalar(select(ChainCheckpoint).order_by(ChainCheckpoint.id.desc()).limit(1))
+
+
+@dataclass(frozen=True)
+class DayDigest:
+    """The chain at the end of one commune day: its head hash (None: that day was removed by retention)."""
+
+    day: date
+    head_hash: str | None
+    entries: int  # entries written that day
+
+
+def daily_digests(session: Session, tz: ZoneInfo, first: date, last: date) -> list[DayDigest]:
+    """The digest of every day from `first` to `last` inclusive, from the hashes as stored."""
+    start, end = day_start(first, tz), day_start(last + timedelta(days=1), tz)
+    checkpoint = latest_checkpoint(session)
+    head = session.scalar(
+        select(ChainEntry.hash).where(ChainEntry.created_at < start).order_by(ChainEntry.id.desc()).limit(1)
+    )
+    head = head or (checkpoint.hash if checkpoint else GENESIS)
+    rows = session.execute(
+        select(ChainEntry.hash, ChainEntry.created_at)
+        .where(ChainEntry.created_at >= start, ChainEntry.created_at < end)
+        .order_by(ChainEntry.id)
+    ).all()
+    digests, index, day = [], 0, first
+    while day <= last:
+        day_end, count = day_start(day + timedelta(days=1), tz), 0
+        while index < len(rows) and rows[index].created_at < day_end:
+            head, count, index = rows[index].hash, count + 1, index + 1
+        pruned = checkpoint is not None and day_end <= checkpoint.entry_created_at
+        digests.append(DayDigest(day, None if pruned else head, count))
+        day += timedelta(days=1)
+    return digests
+
+
+@dataclass(frozen=True)
+class DigestCheck:
+    """One printed digest against the head the chain gives now (None: that day was removed by retention)."""
+
+    day: date
+    expected: str
+    actual: str | None
+
+    @property
+    def matches(self) -> bool:
+        return self.actual is not None and self.actual.startswith(self.expected.lower())
+
+
 @dataclass(frozen=True)
 class Verification:
     entries: int
     first_bad_entry: int | None = None
     reason: str = ""
+    checkpoint: ChainCheckpoint | None = None
+    digests: tuple[DigestCheck, ...] = field(default=())
 
     @property
     def intact(self) -> bool:
-        return self.first_bad_entry is None
+        return self.first_bad_entry is None and all(check.matches for check in self.digests)
 
 
-def verify(session: Session) -> Verification:
-    """Walk the chain from the start; stop at the first entry that does not hold."""
-    prev_hash, count = GENESIS, 0
-    for entry in session.scalars(select(ChainEntry).order_by(ChainEntry.id)).yield_per(1000):
+def _problem(session: Session, entry: ChainEntry, prev_hash: str) -> str:
+    """Why this entry does not hold, or "" when it does."""
+    if entry.prev_hash != prev_hash:
+        return "the entry before it is missing or was altered"
+    if entry.hash != link_hash(entry.prev_hash, entry.payload):
+        return "its content was altered after it was written"
+    if entry.kind == AIRING:
+        broadcast = session.get(Broadcast, entry.subject_id)
+        if broadcast is None:
+            return f"airing {entry.subject_id} was deleted from the log"
+        if airing_payload(broadcast) != entry.payload:
+            return f"airing {entry.subject_id} was altered after it aired"
+    return ""
+
+
+def verify(session: Session, tz: ZoneInfo | None = None, digests: dict[date, str] | None = None) -> Verification:
+    """Walk the chain from its start (or the retention checkpoint); name the first entry that does not hold.
+
+    With `digests` (commune day → printed head hash, `tz` needed), recompute each day's head from the
+    payloads and compare: this catches a chain rewritten consistently after the digest was printed.
+    """
+    zone = tz or ZoneInfo("UTC")
+    checkpoint = latest_checkpoint(session)
+    prev_hash = recomputed = checkpoint.hash if checkpoint else GENESIS
+    pending = sorted((digests or {}).items())
+    checks: list[DigestCheck] = []
+
+    def settle(until: datetime | None) -> None:
+        """Digests of the days that ended before `until` (None: all) take the head recomputed so far."""
+        while pending and (until is None or day_start(pending[0][0] + timedelta(days=1), zone) <= until):
+            day, expected = pending.pop(0)
+            pruned = checkpoint is not None and day_start(day + timedelta(days=1), zone) <= checkpoint.entry_created_at
+            checks.append(DigestCheck(day, expected, None if pruned else recomputed))
+
+    count, first_bad, reason = 0, None, ""
+    statement = select(ChainEntry).order_by(ChainEntry.id)
+    if checkpoint is not None:
+        statement = statement.where(ChainEntry.id > checkpoint.entry_id)
+    for entry in session.scalars(statement).yield_per(1000):
+        settle(entry.created_at)
         count += 1
-        if entry.prev_hash != prev_hash:
-            return Verification(count, entry.id, "the entry before it is missing or was altered")
-        if entry.hash != link_hash(entry.prev_hash, entry.payload):
-            return Verification(count, entry.id, "its content was altered after it was written")
-        if entry.kind == AIRING:
-            broadcast = session.get(Broadcast, entry.subject_id)
-            if broadcast is None:
-                return Verification(count, entry.id, f"airing {entry.subject_id} was deleted from the log")
-            if airing_payload(broadcast) != entry.payload:
-                return Verification(count, entry.id, f"airing {entry.subject_id} was altered after it aired")
-        prev_hash = entry.hash
-    return Verification(count)
+        if first_bad is None and (problem := _problem(session, entry, prev_hash)):
+            first_bad, reason = entry.id, problem
+            if not pending:
+                break
+        prev_hash, recomputed = entry.hash, link_hash(recomputed, entry.payload)
+    settle(None)
+    return Verification(count, first_bad, reason, checkpoint, tuple(checks))

@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -129,16 +130,63 @@ def _voices_install(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _log_verify(settings: Settings, _args: argparse.Namespace) -> int:
+def _digest(text: str) -> tuple[date, str]:
+    """`YYYY-MM-DD=HASH` as printed on the monthly report (at least 16 hex digits of the hash)."""
+    day, _, digest = text.partition("=")
+    try:
+        parsed = date.fromisoformat(day.strip())
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r}: the day must look like 2026-03-31") from error
+    digest = digest.strip().lower()
+    if len(digest) < 16 or len(digest) > 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise argparse.ArgumentTypeError(f"{text!r}: give the day's hash as printed (16 to 64 hex digits)")
+    return parsed, digest
+
+
+def _log_verify(settings: Settings, args: argparse.Namespace) -> int:
     from radio.as_run_chain import verify
 
     with _database(settings) as session:
-        result = verify(session)
+        result = verify(session, settings.tz, dict(args.digest or []))
+    if checkpoint := result.checkpoint:
+        print(
+            f"verification starts at the retention checkpoint: entries up to {checkpoint.entry_id} (written before "
+            f"{checkpoint.entry_created_at.astimezone(settings.tz):%Y-%m-%d %H:%M}) were removed on "
+            f"{checkpoint.created_at.astimezone(settings.tz):%Y-%m-%d}; the last removed hash is {checkpoint.hash}"
+        )
+    for check in result.digests:
+        if check.matches:
+            print(f"digest {check.day} matches")
+        elif check.actual is None:
+            print(f"digest {check.day} CANNOT BE CHECKED: that day was removed by retention", file=sys.stderr)
+        else:
+            print(f"digest {check.day} MISMATCH: printed {check.expected}, the log now gives {check.actual}",
+                  file=sys.stderr)  # fmt: skip
+    if result.first_bad_entry is not None:
+        print(f"as-run log ALTERED at entry {result.first_bad_entry}: {result.reason}", file=sys.stderr)
     if result.intact:
         print(f"as-run log intact: {result.entries} entries verified")
         return 0
-    print(f"as-run log ALTERED at entry {result.first_bad_entry}: {result.reason}", file=sys.stderr)
     return 1
+
+
+def _retention(settings: Settings, args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from radio.retention import RetentionError, run_retention
+    from radio.storage.database import make_engine, make_session_factory, migrate
+
+    engine = make_engine(settings)
+    try:
+        migrate(engine)
+        report = run_retention(make_session_factory(engine), settings, datetime.now(UTC), dry_run=args.dry_run)
+    except RetentionError as error:
+        print(f"radio retention run: {error}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(report.summary())
+    return 0
 
 
 def _speaker(_settings: Settings, args: argparse.Namespace) -> int:
@@ -284,9 +332,17 @@ def build_parser() -> argparse.ArgumentParser:
     restore_parser.add_argument("--force", action="store_true", help="replace a data directory that is not empty")
     restore_parser.set_defaults(handler=_restore)
     log_parser = commands.add_parser("log", help="the as-run log").add_subparsers(dest="log_command", required=True)
-    log_parser.add_parser("verify", help="check the hash chain; name the first altered or missing entry").set_defaults(
-        handler=_log_verify
-    )
+    verify_parser = log_parser.add_parser("verify", help="check the hash chain; name the first altered or lost entry")
+    verify_parser.add_argument(
+        "--digest", action="append", type=_digest, metavar="YYYY-MM-DD=HASH",
+        help="a day's digest as printed on the monthly report; fails if the log no longer reproduces it (repeatable)",
+    )  # fmt: skip
+    verify_parser.set_defaults(handler=_log_verify)
+    retention = commands.add_parser("retention", help="remove audio and logs older than retention_months")
+    retention_commands = retention.add_subparsers(dest="retention_command", required=True)
+    retention_run = retention_commands.add_parser("run", help="remove now what the server removes daily")
+    retention_run.add_argument("--dry-run", action="store_true", help="say what would be removed; remove nothing")
+    retention_run.set_defaults(handler=_retention)
     users = commands.add_parser("users", help="station accounts").add_subparsers(dest="users_command", required=True)
     set_password = users.add_parser("set-password", help="set a user's password (e.g. a forgotten admin password)")
     set_password.add_argument("username")

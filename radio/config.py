@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     )
     max_text_chars: int = 10_000
     max_upload_mb: int = Field(50, description="Largest pre-recorded audio file accepted.")
+    retention_months: int = Field(
+        12, ge=0, description="Audio, as-run log and audit rows older than this are removed daily; 0 keeps everything."
+    )
+    morning_session: str = Field(
+        "04:00-09:00", description="Commune-time window of the morning session counted by the report's coverage."
+    )
     admin_password: str | None = Field(None, description="First-run admin password; generated when empty.")
     log_level: str = "INFO"
 
@@ -82,6 +88,23 @@ class Settings(BaseSettings):
             if len(parts) != 2:
                 raise ValueError(f"quiet_hours must look like 21:00-05:00, got {value!r}")
         return value
+
+    @field_validator("morning_session")
+    @classmethod
+    def _morning_session_range(cls, value: str) -> str:
+        parts = value.split("-")
+        try:
+            start, end = (time.fromisoformat(part.strip()) for part in parts)
+        except ValueError as error:
+            raise ValueError(f"morning_session must look like 04:00-09:00, got {value!r}") from error
+        if start >= end:
+            raise ValueError(f"morning_session must start before it ends, got {value!r}")
+        return value
+
+    @property
+    def morning_window(self) -> tuple[time, time]:
+        start, end = (time.fromisoformat(part.strip()) for part in self.morning_session.split("-"))
+        return start, end
 
     @property
     def quiet_hours_range(self) -> tuple[time, time] | None:
