@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
+import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -16,14 +18,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from radio.errors import Refusal
-from radio.security import verify_password
-from radio.storage.models import AuditEvent, User
+from radio.roles import Role
+from radio.security import hash_password, verify_password
+from radio.storage.models import AuditEvent, User, Zone
 
 log = logging.getLogger(__name__)
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 BAD_LOGIN = "Sai tên đăng nhập hoặc mật khẩu."
+USERNAME = re.compile(r"[A-Za-z0-9._-]{3,50}")
 
 
 def record(session: Session, action: str, detail: str, *, user: User | None = None, username: str = "",
@@ -37,7 +41,7 @@ def record(session: Session, action: str, detail: str, *, user: User | None = No
 
 def authenticate(session: Session, username: str, password: str, now: datetime, remote: str, tz: ZoneInfo) -> User:
     """The user, or Refusal with a Vietnamese message; failures count towards a 15-minute lock."""
-    user = session.scalar(select(User).where(User.username == username))
+    user = session.scalar(select(User).where(User.username == username, User.disabled.is_(False)))
     if user is not None and user.locked_until is not None and user.locked_until > now:
         record(session, "login.locked", "refused while locked", user=user, remote=remote)
         session.commit()
@@ -72,3 +76,81 @@ def audit_csv(events: Iterable[AuditEvent], tz: ZoneInfo) -> str:
         writer.writerow([event.at.astimezone(tz).isoformat(timespec="seconds"), event.username, event.action,
                          event.detail, event.remote])  # fmt: skip
     return out.getvalue()
+
+
+MIN_PASSWORD_CHARS = 10
+
+
+def password_problem(user: User, password: str) -> str | None:
+    """Why a new password cannot be used (Vietnamese), or None: length, and not the user name."""
+    if len(password) < MIN_PASSWORD_CHARS:
+        return f"Mật khẩu mới phải có ít nhất {MIN_PASSWORD_CHARS} ký tự."
+    if password.strip().casefold() == user.username.casefold():
+        return "Mật khẩu mới không được trùng tên đăng nhập."
+    return None
+
+
+def change_password(user: User, current: str, new: str, repeated: str) -> None:
+    """The user's own change (also the forced one after a password someone else chose)."""
+    errors: dict[str, str] = {}
+    if not verify_password(user.password_hash, current):
+        errors["current"] = "Mật khẩu hiện tại không đúng."
+    elif new != repeated:
+        errors["repeated"] = "Hai lần nhập mật khẩu mới không khớp."
+    elif verify_password(user.password_hash, new):
+        errors["new"] = "Mật khẩu mới phải khác mật khẩu hiện tại."
+    elif problem := password_problem(user, new):
+        errors["new"] = problem
+    if errors:
+        raise Refusal(errors)
+    user.password_hash, user.must_change_password = hash_password(new), False
+
+
+def temporary_password() -> str:
+    """Handed over by the admin once; the user must replace it at the first login."""
+    return secrets.token_urlsafe(9)
+
+
+def create_user(
+    session: Session, commune_id: int, username: str, full_name: str, role: str, zones: list[Zone]
+) -> tuple[User, str]:
+    """A new account with a temporary password (returned once) that must be changed at first login."""
+    errors = _account_errors(role, zones)
+    username = username.strip()
+    if not USERNAME.fullmatch(username):
+        errors["username"] = "Tên đăng nhập gồm 3–50 chữ cái không dấu, số, dấu chấm, gạch ngang hoặc gạch dưới."
+    elif session.scalar(select(User.id).where(User.username == username)) is not None:
+        errors["username"] = f"Đã có tài khoản “{username}”."
+    if errors:
+        raise Refusal(errors)
+    password = temporary_password()
+    user = User(username=username, full_name=full_name.strip()[:200], role=role, commune_id=commune_id,
+                password_hash=hash_password(password), must_change_password=True, zones=zones)  # fmt: skip
+    session.add(user)
+    session.flush()
+    return user, password
+
+
+def update_user(user: User, role: str, zones: list[Zone], disabled: bool, acting: User) -> None:
+    errors = _account_errors(role, zones)
+    if user.id == acting.id and (role != Role.admin or disabled):
+        errors["role"] = "Không thể tự bỏ quyền quản trị hay tự khóa tài khoản của mình."
+    if errors:
+        raise Refusal(errors)
+    user.role, user.zones, user.disabled = role, zones, disabled
+
+
+def reset_password(user: User) -> str:
+    """A new temporary password (returned once); the old one stops working now."""
+    password = temporary_password()
+    user.password_hash, user.must_change_password = hash_password(password), True
+    user.failed_logins, user.locked_until = 0, None
+    return password
+
+
+def _account_errors(role: str, zones: list[Zone]) -> dict[str, str]:
+    if role not in Role.__members__:
+        return {"role": "Vai trò không hợp lệ."}
+    if role == Role.village_head and not zones:
+        return {"zones": "Trưởng thôn phải được giao ít nhất một thôn, xóm."}
+    return {}

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
         "04:00-09:00", description="Commune-time window of the morning session counted by the report's coverage."
     )
     admin_password: str | None = Field(None, description="First-run admin password; generated when empty.")
+    cookie_secure: bool = Field(
+        False, description="Send the login cookie over HTTPS only; turn on when the station is served through HTTPS."
+    )
     log_level: str = "INFO"
 
     @field_validator("timezone")

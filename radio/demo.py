@@ -50,7 +50,12 @@ def seed_demo(session: Session, settings: Settings) -> FirstRunLogin | None:
     password = settings.admin_password or secrets.token_urlsafe(9)
     session.add(
         User(
-            username="admin", full_name="Quản trị", password_hash=hash_password(password), role="admin", commune=commune
+            username="admin",
+            full_name="Quản trị",
+            password_hash=hash_password(password),
+            role="admin",
+            commune=commune,
+            must_change_password=settings.admin_password is None,  # a printed password is replaced at first login
         )
     )
     session.flush()

@@ -63,12 +63,12 @@ class AirScheduler:
     def stop(self) -> None:
         self._scheduler.shutdown(wait=False)
 
-    def submit(self, draft: BulletinDraft, author_id: int, emergency_reason: str = "") -> Bulletin:
-        """Validate, render, store and (if cleared to air) plan a bulletin in one transaction, then arm it."""
+    def submit(self, draft: BulletinDraft, author_id: int, emergency_reason: str = "", send: bool = True) -> Bulletin:
+        """Validate, render and store a bulletin (nháp unless `send`), plan it if cleared to air, then arm it."""
         now = datetime.now(UTC)
         with self.station.sessions.begin() as session:
             author = session.get_one(User, author_id)
-            bulletin, broadcasts = plan_bulletin(session, self.settings, draft, author, now, emergency_reason)
+            bulletin, broadcasts = plan_bulletin(session, self.settings, draft, author, now, emergency_reason, send)
         self._arm_rows(broadcasts, now)
         return bulletin
 

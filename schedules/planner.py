@@ -192,10 +192,13 @@ def unschedule_bulletin(session: Session, bulletin: Bulletin) -> int:
 
 
 def plan_bulletin(
-    session: Session, settings: Settings, draft: BulletinDraft, author: User, now: datetime, emergency_reason: str = ""
-) -> tuple[Bulletin, list[Broadcast]]:
-    """Submit a new bulletin and plan it if it is cleared to air (else it waits for approval, checked already)."""
-    bulletin = submit_bulletin(session, settings, draft, author, now, emergency_reason=emergency_reason)
+    session: Session, settings: Settings, draft: BulletinDraft, author: User, now: datetime,
+    emergency_reason: str = "", send: bool = True,
+) -> tuple[Bulletin, list[Broadcast]]:  # fmt: skip
+    """Store a new bulletin and, when sent on, plan it if cleared to air (else it waits, already checked)."""
+    bulletin = submit_bulletin(session, settings, draft, author, now, emergency_reason=emergency_reason, send=send)
+    if bulletin.status is BulletinStatus.draft:
+        return bulletin, []
     if bulletin.status is BulletinStatus.approved:
         return bulletin, schedule_bulletin(session, settings, bulletin, now)
     check_schedulable(session, settings, bulletin, now)

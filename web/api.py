@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 import tts
 from radio.accounts import authenticate
@@ -15,10 +17,10 @@ from radio.bulletins import BulletinDraft, check_text
 from radio.errors import Refusal
 from radio.evidence import broadcasts_csv, recent_broadcasts
 from radio.rendering import Reading, render_bulletin_audio, voice_catalogue
-from radio.storage.models import Broadcast, Priority, Zone
+from radio.storage.models import Broadcast, Bulletin, Priority, Zone
 from web.csrf import HEADER as CSRF_HEADER
 from web.csrf import csrf_token, require_csrf
-from web.deps import ApiUser, SchedulerDep, SessionDep, SettingsDep, audit
+from web.deps import ApiDrafter, ApiUser, SchedulerDep, SessionDep, SettingsDep, audit
 from web.timefmt import as_utc
 from web.validation import Moment, RowCount
 
@@ -84,6 +86,10 @@ class BulletinIn(ReadingIn):
     priority: Priority = Field(
         Priority.ordinary, description="khẩn cấp (emergency) cuts in at once, ignoring quiet hours."
     )
+    emergency_reason: str = Field(
+        "", description="Required for khẩn cấp from a role that cannot approve: it then airs unapproved, flagged."
+    )
+    send: bool = Field(True, description="false: keep as nháp. true: send on (approved at once if you may approve).")
 
 
 class BroadcastOut(BaseModel):
@@ -123,9 +129,24 @@ class BroadcastOut(BaseModel):
 class BulletinOut(BaseModel):
     id: int
     title: str
-    status: str
+    status: str = Field(description="draft (nháp), pending (chờ duyệt), approved, scheduled, aired")
     audio_sha256: str | None
+    approved_sha256: str | None
+    approved_by: str | None
+    needs_review: bool
+    zones: list[str]
+    air_at: datetime | None
     broadcasts: list[BroadcastOut]
+
+    @classmethod
+    def of(cls, bulletin: Bulletin, broadcasts: Iterable[Broadcast]) -> BulletinOut:
+        return cls(
+            id=bulletin.id, title=bulletin.title, status=bulletin.status.value, audio_sha256=bulletin.audio_sha256,
+            approved_sha256=bulletin.approved_sha256,
+            approved_by=bulletin.approved_by.username if bulletin.approved_by else None,
+            needs_review=bulletin.needs_review, zones=[zone.slug for zone in bulletin.zones], air_at=bulletin.air_at,
+            broadcasts=[BroadcastOut.of(row) for row in broadcasts],
+        )  # fmt: skip
 
 
 def refusal(errors: dict[str, str]) -> JSONResponse:
@@ -168,7 +189,7 @@ def voices(settings: SettingsDep, _user: ApiUser) -> list[VoiceOut]:
 
 
 @router.post("/preview", response_model=PreviewOut, responses={422: {"description": "Nội dung không hợp lệ"}})
-def preview(body: PreviewIn, session: SessionDep, settings: SettingsDep, user: ApiUser) -> PreviewOut | JSONResponse:
+def preview(body: PreviewIn, session: SessionDep, settings: SettingsDep, user: ApiDrafter) -> PreviewOut | JSONResponse:
     if errors := check_text(body.text, body.reading(), settings):
         return refusal(errors)
     rendered = render_bulletin_audio(session, settings, body.text, body.reading(), user.commune_id)
@@ -191,7 +212,7 @@ def create_bulletin(
     body: BulletinIn,
     settings: SettingsDep,
     scheduler: SchedulerDep,
-    user: ApiUser,
+    user: ApiDrafter,
     session: SessionDep,
 ) -> BulletinOut | JSONResponse:
     draft = BulletinDraft(
@@ -206,21 +227,23 @@ def create_bulletin(
         chimes=body.chimes,
     )
     try:
-        bulletin = scheduler.submit(draft, user.id)
+        bulletin = scheduler.submit(draft, user.id, body.emergency_reason, body.send)
     except Refusal as error:
         return refusal(error.errors)
     detail = (
         f"#{bulletin.id} “{bulletin.title}” {body.priority.value} to {', '.join(body.zones)} at {body.air_at or 'now'}"
+        f" → {bulletin.status.value}"
     )
-    audit(request, session, user, "bulletin.schedule", detail)
+    if body.emergency_reason:
+        detail += f"; emergency reason: {body.emergency_reason}"
+    audit(request, session, user, "bulletin.create", detail)
+    return bulletin_out(session, bulletin.id)
+
+
+def bulletin_out(session: Session, bulletin_id: int) -> BulletinOut:
+    bulletin = session.get_one(Bulletin, bulletin_id)
     rows = session.scalars(select(Broadcast).where(Broadcast.bulletin_id == bulletin.id).order_by(Broadcast.id))
-    return BulletinOut(
-        id=bulletin.id,
-        title=bulletin.title,
-        status=bulletin.status.value,
-        audio_sha256=bulletin.audio_sha256,
-        broadcasts=[BroadcastOut.of(row) for row in rows],
-    )
+    return BulletinOut.of(bulletin, rows)
 
 
 @router.get("/broadcasts", summary="The as-run log, newest first")

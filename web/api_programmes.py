@@ -17,7 +17,7 @@ from radio.storage.models import Broadcast, ItemKind, Priority, Programme, Zone
 from schedules.programmes import ItemSpec, ProgrammeSpec
 from web.api import BroadcastOut, refusal
 from web.csrf import require_csrf
-from web.deps import ApiUser, SchedulerDep, SessionDep, SettingsDep
+from web.deps import ApiProgrammer, ApiUser, SchedulerDep, SessionDep, SettingsDep
 from web.timefmt import as_utc
 from web.validation import CommuneTime, Day, Moment, RowId
 
@@ -127,7 +127,7 @@ def list_programmes(session: SessionDep, _user: ApiUser) -> list[ProgrammeOut]:
 
 @router.post("/programmes", status_code=201, response_model=ProgrammeOut, responses={422: {"description": "Refused"}})
 def create_programme(
-    body: ProgrammeIn, session: SessionDep, settings: SettingsDep, scheduler: SchedulerDep, user: ApiUser
+    body: ProgrammeIn, session: SessionDep, settings: SettingsDep, scheduler: SchedulerDep, user: ApiProgrammer
 ) -> ProgrammeOut | JSONResponse:
     try:
         programme_id = scheduler.add(spec_of(body, settings.tz), user.id)
@@ -139,7 +139,7 @@ def create_programme(
 @router.put("/programmes/{programme_id}", response_model=ProgrammeOut, responses={422: {"description": "Refused"}})
 def edit_programme(
     programme_id: RowId, body: ProgrammeIn, session: SessionDep, settings: SettingsDep, scheduler: SchedulerDep,
-    user: ApiUser,
+    user: ApiProgrammer,
 ) -> ProgrammeOut | JSONResponse:  # fmt: skip
     _load(session, programme_id)
     try:
@@ -150,14 +150,14 @@ def edit_programme(
 
 
 @router.post("/programmes/{programme_id}/cancel")
-def cancel(programme_id: RowId, session: SessionDep, scheduler: SchedulerDep, _user: ApiUser) -> dict[str, int]:
+def cancel(programme_id: RowId, session: SessionDep, scheduler: SchedulerDep, _user: ApiProgrammer) -> dict[str, int]:
     _load(session, programme_id)
     return {"cancelled_airings": scheduler.cancel(programme_id)}
 
 
 @router.post("/programmes/{programme_id}/clone", status_code=201, response_model=ProgrammeOut)
 def clone(
-    programme_id: RowId, session: SessionDep, settings: SettingsDep, scheduler: SchedulerDep, user: ApiUser,
+    programme_id: RowId, session: SessionDep, settings: SettingsDep, scheduler: SchedulerDep, user: ApiProgrammer,
     start_time: CommuneTime | None = None, one_off_at: Moment | None = None,
 ) -> ProgrammeOut | JSONResponse:  # fmt: skip
     """Copy a programme, optionally at another time (a copy at the same time in the same villages would clash)."""
@@ -189,7 +189,7 @@ def airings(
 
 
 @router.post("/audio", status_code=201, response_model=AudioOut, responses={413: {}, 422: {}})
-async def upload_audio(file: UploadFile, session: SessionDep, settings: SettingsDep, _user: ApiUser) -> AudioOut:
+async def upload_audio(file: UploadFile, session: SessionDep, settings: SettingsDep, _user: ApiProgrammer) -> AudioOut:
     """A pre-recorded file (MP3, WAV, OGG…): decoded to check it, loudness-normalised, stored by sha256."""
     try:
         asset = await store_upload(session, settings, file)

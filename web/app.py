@@ -18,10 +18,13 @@ from schedules.air_scheduler import AirScheduler
 from web import (
     agents,
     api,
+    api_bulletins,
     api_programmes,
     audit_trail,
     live,
     pages,
+    pages_accounts,
+    pages_bulletins,
     pages_programmes,
     pages_rules,
     pages_voices,
@@ -29,7 +32,7 @@ from web import (
     streams,
     validation,
 )
-from web.deps import LoginRequired
+from web.deps import LoginRequired, PasswordChangeRequired
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,10 @@ def _announce_first_login(username: str, password: str) -> None:
 
 async def _to_login(_request: Request, _error: Exception) -> RedirectResponse:
     return RedirectResponse("/login", status_code=303)
+
+
+async def _to_password(_request: Request, _error: Exception) -> RedirectResponse:
+    return RedirectResponse("/account/password", status_code=303)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -70,15 +77,23 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="Đài truyền thanh xã", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.station = station
-    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key(), same_site="lax", max_age=12 * 3600)
+    app.add_middleware(
+        SessionMiddleware, secret_key=settings.secret_key(), same_site="lax", max_age=12 * 3600,
+        https_only=settings.cookie_secure,
+    )  # fmt: skip
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     app.add_exception_handler(LoginRequired, _to_login)
     validation.install(app)
+    app.add_exception_handler(PasswordChangeRequired, _to_password)
     app.include_router(api.auth_router)
     app.include_router(api.router)
+    app.include_router(api_bulletins.router)
     app.include_router(api_programmes.router)
     app.include_router(streams.router)
     app.include_router(pages.router)
+    app.include_router(pages_bulletins.router)
+    app.include_router(pages_accounts.router)
+    app.include_router(pages_accounts.api_router)
     app.include_router(pages_programmes.router)
     app.include_router(pages_voices.router)
     app.include_router(pages_rules.router)

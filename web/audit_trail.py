@@ -6,19 +6,19 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from radio.accounts import audit_csv, audit_events
-from web.deps import PageUser, SessionDep, SettingsDep
+from web.deps import Auditor, SessionDep, SettingsDep
 from web.pages import render
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/audit")
-def audit_page(request: Request, session: SessionDep, user: PageUser) -> HTMLResponse:
+def audit_page(request: Request, session: SessionDep, user: Auditor) -> HTMLResponse:
     return render(request, "audit.html", user=user, events=audit_events(session, 500))
 
 
 @router.get("/audit.csv")
-def audit_export(session: SessionDep, settings: SettingsDep, _user: PageUser) -> Response:
+def audit_export(session: SessionDep, settings: SettingsDep, _user: Auditor) -> Response:
     return Response(
         audit_csv(audit_events(session, 100_000), settings.tz), media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="nhat-ky-thao-tac.csv"'},

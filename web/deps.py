@@ -103,6 +103,18 @@ def page_permit(permission: Permission) -> Callable[..., User]:
 # Any logged-in role may view; routes that change anything take a stricter alias or `*_permit(...)`.
 ApiUser = Annotated[User, Depends(api_permit(Permission.view))]
 PageUser = Annotated[User, Depends(page_permit(Permission.view))]
+ApiDrafter = Annotated[User, Depends(api_permit(Permission.draft))]
+ApiApprover = Annotated[User, Depends(api_permit(Permission.approve))]
+ApiProgrammer = Annotated[User, Depends(api_permit(Permission.programmes))]
+ApiSettings = Annotated[User, Depends(api_permit(Permission.settings))]
+ApiController = Annotated[User, Depends(api_permit(Permission.speakers))]
+PageDrafter = Annotated[User, Depends(page_permit(Permission.draft))]
+PageApprover = Annotated[User, Depends(page_permit(Permission.approve))]
+PageProgrammer = Annotated[User, Depends(page_permit(Permission.programmes))]
+PageSettings = Annotated[User, Depends(page_permit(Permission.settings))]
+PageController = Annotated[User, Depends(page_permit(Permission.speakers))]
+PageAdmin = Annotated[User, Depends(page_permit(Permission.users))]
+Auditor = Annotated[User, Depends(page_permit(Permission.audit))]
 
 
 def remote_of(request: Request) -> str:

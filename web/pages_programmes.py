@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request, UploadFile, status
+from fastapi import APIRouter, Depends, HTTPException, Request, UploadFile, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -16,7 +16,7 @@ from radio.errors import Refusal
 from radio.storage.models import AudioAsset, Broadcast, Bulletin, Programme, ProgrammeStatus, Zone
 from schedules.programmes import morning_template
 from web.csrf import require_csrf
-from web.deps import PageUser, SchedulerDep, SessionDep, SettingsDep, audit
+from web.deps import PageProgrammer, PageUser, SchedulerDep, SessionDep, SettingsDep, audit
 from web.pages import PRIORITY_LABELS, render
 from web.programme_form import (
     KIND_LABELS,
@@ -65,7 +65,7 @@ def programmes_page(request: Request, session: SessionDep, user: PageUser) -> HT
 
 @router.get("/programmes/new")
 def new_programme_page(
-    request: Request, session: SessionDep, settings: SettingsDep, user: PageUser,
+    request: Request, session: SessionDep, settings: SettingsDep, user: PageProgrammer,
     template: str = "", clone: RowId | None = None,
 ) -> HTMLResponse:  # fmt: skip
     form = empty_form()
@@ -82,7 +82,7 @@ def new_programme_page(
 
 @router.post("/programmes/new")
 async def create_programme(
-    request: Request, session: SessionDep, settings: SettingsDep, scheduler: SchedulerDep, user: PageUser
+    request: Request, session: SessionDep, settings: SettingsDep, scheduler: SchedulerDep, user: PageProgrammer
 ) -> Response:
     form = read_form(await request.form())
     try:
@@ -97,7 +97,7 @@ async def create_programme(
 
 @router.get("/programmes/{programme_id}/edit")
 def edit_programme_page(
-    programme_id: RowId, request: Request, session: SessionDep, settings: SettingsDep, user: PageUser
+    programme_id: RowId, request: Request, session: SessionDep, settings: SettingsDep, user: PageProgrammer
 ) -> Response:
     programme = _programme(session, programme_id)
     if programme is None:
@@ -109,7 +109,7 @@ def edit_programme_page(
 @router.post("/programmes/{programme_id}/edit")
 async def edit_programme(
     programme_id: RowId, request: Request, session: SessionDep, settings: SettingsDep, scheduler: SchedulerDep,
-    user: PageUser,
+    user: PageProgrammer,
 ) -> Response:  # fmt: skip
     form = read_form(await request.form())
     try:
@@ -125,8 +125,10 @@ async def edit_programme(
 
 @router.post("/programmes/{programme_id}/cancel")
 def cancel_programme(
-    programme_id: RowId, request: Request, session: SessionDep, scheduler: SchedulerDep, user: PageUser
+    programme_id: RowId, request: Request, session: SessionDep, scheduler: SchedulerDep, user: PageProgrammer
 ) -> Response:
+    if _programme(session, programme_id) is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Không có chương trình này.")
     count = scheduler.cancel(programme_id)
     audit(request, session, user, "programme.cancel", f"#{programme_id}, {count} planned airings called off")
     request.session["flash"] = f"Đã hủy chương trình và {count} lượt phát sắp tới."
@@ -135,7 +137,7 @@ def cancel_programme(
 
 @router.post("/audio/upload")
 async def upload_audio(
-    request: Request, file: UploadFile, session: SessionDep, settings: SettingsDep, user: PageUser
+    request: Request, file: UploadFile, session: SessionDep, settings: SettingsDep, user: PageProgrammer
 ) -> Response:
     try:
         asset = await store_upload(session, settings, file)

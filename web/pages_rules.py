@@ -10,7 +10,7 @@ from radio.errors import Refusal
 from radio.storage.models import Commune, User
 from schedules.rules import RulesForm, rules_form_of, save_rules
 from web.csrf import require_csrf
-from web.deps import PageUser, SessionDep, StationDep, audit
+from web.deps import PageSettings, SessionDep, StationDep, audit
 from web.pages import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
@@ -27,12 +27,12 @@ def _page(request: Request, session: Session, user: User, code: int = 200, **val
 
 
 @router.get("/rules")
-def rules_page(request: Request, session: SessionDep, user: PageUser) -> HTMLResponse:
+def rules_page(request: Request, session: SessionDep, user: PageSettings) -> HTMLResponse:
     return _page(request, session, user)
 
 
 @router.post("/rules")
-async def rules_submit(request: Request, session: SessionDep, station: StationDep, user: PageUser) -> Response:
+async def rules_submit(request: Request, session: SessionDep, station: StationDep, user: PageSettings) -> Response:
     raw = await request.form()
     commune = session.get_one(Commune, user.commune_id)
 

@@ -13,7 +13,7 @@ from radio.rendering import Reading, RenderedBulletin, render_bulletin_audio, vo
 from radio.storage.models import Commune, User
 from web.api import refusal
 from web.csrf import require_csrf
-from web.deps import ApiUser, PageUser, SessionDep, SettingsDep, audit
+from web.deps import ApiSettings, ApiUser, PageSettings, SessionDep, SettingsDep, audit
 from web.pages import render
 
 router = APIRouter(dependencies=[Depends(require_csrf)])
@@ -32,18 +32,18 @@ def save_lexicon(session: Session, user: User, text: str) -> None:
 
 
 @router.get("/voices", include_in_schema=False)
-def voices_page(request: Request, settings: SettingsDep, user: PageUser) -> HTMLResponse:
+def voices_page(request: Request, settings: SettingsDep, user: PageSettings) -> HTMLResponse:
     return render(request, "voices.html", user=user, voices=voice_catalogue(settings).available())
 
 
 @router.get("/lexicon", include_in_schema=False)
-def lexicon_page(request: Request, session: SessionDep, user: PageUser) -> HTMLResponse:
+def lexicon_page(request: Request, session: SessionDep, user: PageSettings) -> HTMLResponse:
     text = session.get_one(Commune, user.commune_id).lexicon
     return render(request, "lexicon.html", user=user, text=text, phrase=LISTEN_EXAMPLE, errors={})
 
 
 @router.post("/lexicon", include_in_schema=False)
-async def lexicon_submit(request: Request, session: SessionDep, settings: SettingsDep, user: PageUser) -> Response:
+async def lexicon_submit(request: Request, session: SessionDep, settings: SettingsDep, user: PageSettings) -> Response:
     form = await request.form()
     text, phrase = str(form.get("text", "")), str(form.get("phrase", "")) or LISTEN_EXAMPLE
     try:
@@ -72,7 +72,7 @@ def get_lexicon(session: SessionDep, user: ApiUser) -> LexiconIn:
 
 
 @router.put("/api/lexicon", tags=["api"], responses={422: {"description": "An entry cannot be used"}})
-def put_lexicon(body: LexiconIn, session: SessionDep, user: ApiUser) -> Response:
+def put_lexicon(body: LexiconIn, session: SessionDep, user: ApiSettings) -> Response:
     try:
         save_lexicon(session, user, body.text)
     except tts.LexiconError as error:

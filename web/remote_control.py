@@ -31,7 +31,7 @@ from radio.storage.models import User
 from web.agents import agent_links
 from web.api import refusal
 from web.csrf import require_csrf
-from web.deps import ApiUser, PageUser, remote_of
+from web.deps import ApiController, PageController, remote_of
 from web.validation import RowId
 
 log = logging.getLogger(__name__)
@@ -145,14 +145,14 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 
 @api_router.post("/speakers/{speaker_id}/commands", status_code=202, responses=RESPONSES,
                  openapi_extra={"requestBody": COMMAND_BODY})  # fmt: skip
-async def speaker_command(speaker_id: RowId, request: Request, user: ApiUser) -> Response:
+async def speaker_command(speaker_id: RowId, request: Request, user: ApiController) -> Response:
     """Volume, mute, unmute, test tone or restart for one speaker agent."""
     return await _api(request, user.id, speaker_id=speaker_id)
 
 
 @api_router.post("/zones/{slug}/commands", status_code=202, responses=RESPONSES,
                  openapi_extra={"requestBody": COMMAND_BODY})  # fmt: skip
-async def zone_command(slug: str, request: Request, user: ApiUser) -> Response:
+async def zone_command(slug: str, request: Request, user: ApiController) -> Response:
     """The same for every speaker agent of a village (revoked ones excepted)."""
     return await _api(request, user.id, slug=slug)
 
@@ -170,10 +170,10 @@ async def _form(request: Request, user_id: int, speaker_id: int | None = None, s
 
 
 @page_router.post("/fleet/speakers/{speaker_id}/commands")
-async def speaker_command_form(speaker_id: RowId, request: Request, user: PageUser) -> Response:
+async def speaker_command_form(speaker_id: RowId, request: Request, user: PageController) -> Response:
     return await _form(request, user.id, speaker_id=speaker_id)
 
 
 @page_router.post("/fleet/zones/{slug}/commands")
-async def zone_command_form(slug: str, request: Request, user: PageUser) -> Response:
+async def zone_command_form(slug: str, request: Request, user: PageController) -> Response:
     return await _form(request, user.id, slug=slug)

@@ -61,7 +61,7 @@ def test_officer_logs_in_previews_and_schedules(page: object, live_server: LiveS
 
     page.check("input[name=zones][value=xom-dong-bai]")
     page.click("button[value=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(f"{live_server.url}/bulletins/*")
     assert "Đã lên lịch phát bản tin “Thông báo thu gom rác” ngay bây giờ." in page.locator(".flash").inner_text()
 
     page.click("text=Nhật ký phát sóng")
