@@ -26,9 +26,11 @@ from web import (
     pages_accounts,
     pages_bulletins,
     pages_programmes,
+    pages_reports,
     pages_rules,
     pages_voices,
     remote_control,
+    retention_job,
     streams,
     validation,
 )
@@ -98,6 +100,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(pages_voices.router)
     app.include_router(pages_rules.router)
     app.include_router(audit_trail.router)
+    app.include_router(pages_reports.router)
+    app.include_router(retention_job.router)
     app.include_router(agents.router)
     app.include_router(remote_control.api_router)
     app.include_router(remote_control.page_router)
