@@ -126,6 +126,12 @@ def test_volume_mute_test_tone_and_restart(tmp_path: Path) -> None:
             assert first - asked < 1.0, first - asked
             wait_until(lambda a=agent: len(_played(a, asked)) >= SAMPLE_RATE, 5, "the whole tone")  # type: ignore[misc]
             assert abs(np.abs(_played(agent, asked)).max() - peak) <= peak * 0.01
+        # each box acknowledged it with the instant it played, shown on the fleet page and in the audit trail
+        wait_until(lambda: client.get("/fleet").text.count("cụm loa xác nhận đã phát") == 2, 10, "both tone acks")
+        with sqlite3.connect(server.data_dir / "radio.db") as db:
+            acks = db.execute("SELECT speaker_id, outcome, acked_at FROM speaker_commands").fetchall()
+        assert sorted(speaker for speaker, *_ in acks) == [loud_id, quiet_id] and {a[1] for a in acks} == {"played"}
+        assert all(abs(datetime.fromisoformat(a[2]).timestamp() - asked) < 2 for a in acks), acks
 
         # an agent offline gets volume and mute when it reconnects, but no test tone
         quiet.stop()
@@ -134,6 +140,7 @@ def test_volume_mute_test_tone_and_restart(tmp_path: Path) -> None:
         assert offline.status_code == 202 and offline.json()["reached"] == []
         assert [s["id"] for s in offline.json()["offline"]] == [quiet_id] and "kết nối lại" in offline.json()["message"]
         assert _command(client, f"/api/speakers/{quiet_id}/commands", "test_tone").json()["reached"] == []
+        assert "không gửi được (mất kết nối)" in client.get("/fleet").text
         quiet = start_agent(server.url, quiet_token, quiet.directory, "quiet")
         wait_until(lambda: _speaker_row(server, quiet_id) == (30, 0), 30, "volume 30 applied after reconnecting")
 
@@ -152,9 +159,12 @@ def test_volume_mute_test_tone_and_restart(tmp_path: Path) -> None:
         assert loud.process.wait(timeout=20) == EXIT_RESTART
         assert "restart asked from the station" in loud.output()
         assert "khởi động lại" in client.get("/fleet").text  # the flash message
+        assert "cụm loa xác nhận đang khởi động lại" in client.get("/fleet").text  # acknowledged before it went
 
         audit = client.get("/audit.csv").text
-        for line in ("speaker.volume", "speaker.mute", "speaker.unmute", "speaker.test_tone", "speaker.restart"):
+        assert f"#{loud_id} Loa chợ (thon-dong) restart" in audit and " restarting at " in audit
+        for line in ("speaker.volume", "speaker.mute", "speaker.unmute", "speaker.test_tone", "speaker.restart",
+                     "speaker.ack"):  # fmt: skip
             assert line in audit, audit
         assert f"volume=50 to speaker #{loud_id} Loa chợ (thon-dong); reached: #{loud_id} Loa chợ" in audit
         assert f"offline: #{quiet_id} Loa trường (gets it on reconnect)" in audit and "127.0.0.1" in audit
