@@ -14,7 +14,7 @@ import numpy as np
 
 from radio.agent.sinks import read_file_sink
 from tests.agent.agents import SAMPLE_RATE, add_speakers, receipts, start_agent, wait_until
-from tests.agent.microphone import Microphone, silence, tone
+from tests.agent.microphone import Microphone, open_socket, silence, tone
 from tests.audio_checks import RATE, decode_mp3
 from tests.conftest import LiveServer, start_server, stop_server
 from tests.web.streams import StreamRecorder
@@ -119,8 +119,6 @@ def test_live_reaches_agent_and_stream_within_two_seconds(tmp_path: Path) -> Non
 
 
 def test_live_socket_refuses_without_login_permission_or_csrf(live_server: LiveServer) -> None:
-    from tests.agent.microphone import open_socket
-
     client = live_server.client()
     anonymous = httpx.Client(base_url=live_server.url)
     anonymous.headers["X-CSRF-Token"] = "x"
