@@ -17,6 +17,7 @@ from radio.config import Settings
 from radio.errors import Refusal
 from radio.rendering import Reading, render_bulletin_audio, voice_catalogue
 from radio.storage.models import Bulletin, BulletinStatus, Priority, User, Zone
+from radio.topics import DEFAULT_TOPIC, Topic
 
 TITLE_MAX_CHARS = 300
 
@@ -38,6 +39,7 @@ class BulletinDraft:
     speed: float = 1.0
     readings: int = 1
     chimes: bool = False
+    topic: Topic = DEFAULT_TOPIC
 
     @property
     def reading(self) -> Reading:
@@ -118,7 +120,12 @@ def _fill(session: Session, settings: Settings, bulletin: Bulletin, draft: Bulle
     bulletin.voice, bulletin.speed, bulletin.readings, bulletin.chimes = (
         draft.voice, draft.speed, draft.readings, draft.chimes,
     )  # fmt: skip
-    bulletin.priority, bulletin.air_at, bulletin.zones = draft.priority, draft.air_at, zones
+    bulletin.priority, bulletin.air_at, bulletin.zones, bulletin.topic = (
+        draft.priority,
+        draft.air_at,
+        zones,
+        draft.topic,
+    )
     bulletin.audio_sha256 = asset.sha256
     return zones
 
@@ -147,5 +154,5 @@ def draft_of(bulletin: Bulletin) -> BulletinDraft:
     """The form values of a stored bulletin, for editing it."""
     return BulletinDraft(
         bulletin.title, bulletin.text, bulletin.voice, [zone.slug for zone in bulletin.zones], bulletin.air_at,
-        bulletin.priority, bulletin.speed, bulletin.readings, bulletin.chimes,
+        bulletin.priority, bulletin.speed, bulletin.readings, bulletin.chimes, bulletin.topic,
     )  # fmt: skip

@@ -18,6 +18,7 @@ from radio.errors import Refusal
 from radio.evidence import broadcasts_csv, recent_broadcasts
 from radio.rendering import Reading, render_bulletin_audio, voice_catalogue
 from radio.storage.models import Broadcast, Bulletin, Priority, Zone
+from radio.topics import DEFAULT_TOPIC, Topic
 from web.csrf import HEADER as CSRF_HEADER
 from web.csrf import csrf_token, require_csrf
 from web.deps import ApiDrafter, ApiUser, SchedulerDep, SessionDep, SettingsDep, audit
@@ -89,6 +90,7 @@ class BulletinIn(ReadingIn):
     emergency_reason: str = Field(
         "", description="Required for khẩn cấp from a role that cannot approve: it then airs unapproved, flagged."
     )
+    topic: Topic = Field(DEFAULT_TOPIC, description="What it is about; the monthly report counts bulletins by topic.")
     send: bool = Field(True, description="false: keep as nháp. true: send on (approved at once if you may approve).")
 
 
@@ -134,6 +136,7 @@ class BulletinOut(BaseModel):
     approved_sha256: str | None
     approved_by: str | None
     needs_review: bool
+    topic: Topic
     zones: list[str]
     air_at: datetime | None
     broadcasts: list[BroadcastOut]
@@ -144,7 +147,8 @@ class BulletinOut(BaseModel):
             id=bulletin.id, title=bulletin.title, status=bulletin.status.value, audio_sha256=bulletin.audio_sha256,
             approved_sha256=bulletin.approved_sha256,
             approved_by=bulletin.approved_by.username if bulletin.approved_by else None,
-            needs_review=bulletin.needs_review, zones=[zone.slug for zone in bulletin.zones], air_at=bulletin.air_at,
+            needs_review=bulletin.needs_review, topic=bulletin.topic, air_at=bulletin.air_at,
+            zones=[zone.slug for zone in bulletin.zones],
             broadcasts=[BroadcastOut.of(row) for row in broadcasts],
         )  # fmt: skip
 
@@ -225,6 +229,7 @@ def create_bulletin(
         speed=body.speed,
         readings=body.readings,
         chimes=body.chimes,
+        topic=body.topic,
     )
     try:
         bulletin = scheduler.submit(draft, user.id, body.emergency_reason, body.send)

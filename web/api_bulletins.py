@@ -66,7 +66,7 @@ def edit_bulletin(
     _exists(session, bulletin_id)
     draft = BulletinDraft(
         body.title, body.text, body.voice, body.zones, as_utc(body.air_at, settings.tz) if body.air_at else None,
-        body.priority, body.speed, body.readings, body.chimes,
+        body.priority, body.speed, body.readings, body.chimes, body.topic,
     )  # fmt: skip
     try:
         bulletin = scheduler.edit_bulletin(bulletin_id, draft, user.id, body.emergency_reason, body.send)

@@ -10,6 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from radio.config import Settings
@@ -87,6 +88,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_exception_handler(LoginRequired, _to_login)
     validation.install(app)
     app.add_exception_handler(PasswordChangeRequired, _to_password)
+    app.add_exception_handler(StarletteHTTPException, pages.page_errors)
     app.include_router(api.auth_router)
     app.include_router(api.router)
     app.include_router(api_bulletins.router)

@@ -69,6 +69,7 @@ def page_user_any(request: Request, session: SessionDep) -> User:
     user = _user_from_cookie(request, session)
     if user is None:
         raise LoginRequired
+    request.state.user = user  # so a refusal page still shows this user's menu
     return user
 
 

@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, status
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from radio.accounts import authenticate
 from radio.dashboard import problem_broadcasts, upcoming_broadcasts, village_statuses
@@ -93,3 +95,17 @@ def dashboard(
 @router.get("/log")
 def log_page(request: Request, session: SessionDep, user: PageUser) -> HTMLResponse:
     return render(request, "log.html", user=user, broadcasts=recent_broadcasts(session))
+
+
+ERROR_TITLES = {403: "Không có quyền", 404: "Không tìm thấy"}
+
+
+async def page_errors(request: Request, error: Exception) -> Response:
+    """Refusals on pages come back as a page in Vietnamese with a way back; the API keeps JSON."""
+    assert isinstance(error, StarletteHTTPException)
+    if request.url.path.startswith("/api") or error.status_code not in ERROR_TITLES:
+        return await http_exception_handler(request, error)
+    user = getattr(request.state, "user", None)
+    return render(
+        request, "error.html", error.status_code, user=user, title=ERROR_TITLES[error.status_code], detail=error.detail
+    )

@@ -20,6 +20,7 @@ from radio.errors import Refusal
 from radio.rendering import Reading, render_bulletin_audio, voice_catalogue
 from radio.roles import Permission, can, limited_to_own_villages
 from radio.storage.models import Bulletin, BulletinStatus, Priority, User, Zone
+from radio.topics import DEFAULT_TOPIC, TOPIC_LABELS, Topic
 from web.csrf import require_csrf
 from web.deps import PageApprover, PageDrafter, PageUser, SchedulerDep, SessionDep, SettingsDep, audit
 from web.pages import PRIORITY_LABELS, render
@@ -41,12 +42,13 @@ def _compose_context(session: Session, settings: Settings, user: User, **values:
     values.setdefault(
         "form",
         {"voice": settings.default_voice, "when": "now", "zones": [], "priority": "ordinary", "speed": "1.0",
-         "readings": "1", "chimes": True},
+         "readings": "1", "chimes": True, "topic": DEFAULT_TOPIC.value},
     )  # fmt: skip
     voices = [voice for voice in voice_catalogue(settings).voices() if voice.problem is None]
     return {
         "zones": _zones_for(session, user), "voices": voices, "speeds": SPEEDS, "priorities": PRIORITY_LABELS,
-        "errors": {}, "may_approve": can(user, Permission.approve), "form_action": "/bulletins/new", **values,
+        "errors": {}, "may_approve": can(user, Permission.approve), "topics": TOPIC_LABELS,
+        "form_action": "/bulletins/new", **values,
     }  # fmt: skip
 
 
@@ -71,6 +73,7 @@ def _form_of(raw: FormData) -> dict[str, Any]:
         "readings": str(raw.get("readings", "1")),
         "chimes": bool(raw.get("chimes")),
         "emergency_reason": str(raw.get("emergency_reason", "")),
+        "topic": str(raw.get("topic", DEFAULT_TOPIC.value)),
     }
 
 
@@ -81,6 +84,7 @@ def _form_values(bulletin: Bulletin, tz: Any) -> dict[str, Any]:
         "title": draft.title, "text": draft.text, "voice": draft.voice, "when": "at" if air_at else "now",
         "air_at": air_at, "zones": draft.zone_slugs, "priority": draft.priority.value, "speed": f"{draft.speed:.1f}",
         "readings": str(draft.readings), "chimes": draft.chimes, "emergency_reason": bulletin.emergency_reason,
+        "topic": draft.topic.value,
     }  # fmt: skip
 
 
@@ -98,9 +102,10 @@ def _draft(form: dict[str, Any], settings: Settings) -> tuple[BulletinDraft, str
             time_error = "Hãy chọn ngày và giờ phát."
     priority = Priority(form["priority"]) if form["priority"] in Priority.__members__ else Priority.ordinary
     reading = _reading(form)
+    topic = Topic(form["topic"]) if form["topic"] in Topic.__members__ else DEFAULT_TOPIC
     draft = BulletinDraft(
         form["title"], form["text"], reading.voice, form["zones"], air_at, priority, reading.speed, reading.readings,
-        reading.chimes,
+        reading.chimes, topic,
     )  # fmt: skip
     return draft, time_error
 

@@ -48,10 +48,10 @@ def _bulletin(client: httpx.Client, **fields: object) -> httpx.Response:
 
 
 def test_an_editors_bulletin_waits_and_airs_only_the_audio_the_approver_heard(people: dict[str, httpx.Client]) -> None:
-    submitted = _bulletin(people["editor"])
+    submitted = _bulletin(people["editor"], topic="government")
     assert submitted.status_code == 201, submitted.text
     bulletin = submitted.json()
-    assert bulletin["status"] == "pending" and bulletin["broadcasts"] == []
+    assert bulletin["status"] == "pending" and bulletin["broadcasts"] == [] and bulletin["topic"] == "government"
 
     approver = people["approver"]
     heard = approver.get(f"/audio/{bulletin['audio_sha256']}.mp3")
@@ -117,6 +117,9 @@ def test_a_village_head_reaches_only_their_own_village(people: dict[str, httpx.C
     assert own.status_code == 201 and own.json()["status"] == "pending"
     form = head.get("/bulletins/new").text
     assert "thon-dong" in form and "thon-tay" not in form
+    refused_page = head.get("/programmes/new")
+    assert refused_page.status_code == 403 and "<h1>Không có quyền</h1>" in refused_page.text
+    assert "Tài khoản của bạn không có quyền làm việc này." in refused_page.text
     assert _bulletin(people["viewer"]).status_code == 403
 
 
