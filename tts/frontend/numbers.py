@@ -12,6 +12,7 @@ _DOTTED = re.compile(r"(?<![\d.,])(?P<whole>\d+)\.(?P<part>\d{1,2})(?![\d]|[.,]\
 _NUMBER = re.compile(rf"(?<![\d.,])(?:{NUMBER})(?!\d)")
 # A slash left between two numbers (ratios, document numbers such as 39/2020) is read "trên".
 _NUMBER_SLASH = re.compile(r"(?<=\d)/(?=\d)")
+_DIGITS = re.compile(r"\d+")
 
 
 def expand_ordinals(text: str) -> str:
@@ -27,3 +28,9 @@ def expand_numbers(text: str) -> str:
     text = _NUMBER_SLASH.sub(" trên ", text)
     text = _DOTTED.sub(lambda m: f" {integer_words(int(m['whole']))} chấm {digit_words(m['part'])} ", text)
     return _NUMBER.sub(lambda m: f" {number_words(m.group())} ", text)
+
+
+def expand_leftover_digits(text: str) -> str:
+    """Last rule: digits no rule claimed (",5", ".6143", digits of another script, numbers beyond a trillion
+    written against punctuation) are read as a number or digit by digit, never left for the voice to guess."""
+    return _DIGITS.sub(lambda m: f" {number_words(m.group())} ", text)
