@@ -10,6 +10,7 @@ import enum
 from datetime import UTC, date, datetime, time
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -415,6 +416,28 @@ class ChainCheckpoint(Base):
     entry_created_at: Mapped[datetime] = mapped_column(UTCDateTime)  # when the last removed entry was written
     entries_removed: Mapped[int] = mapped_column(Integer)  # by this run
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ListenerSession(Base):
+    """One client's time on a village's live stream: the evidence of who listened, in which format, how much.
+
+    `speaker_id` is set when the client gave the token of a speaker registered with kind "stream" (an IP
+    speaker or third-party receiver); `disconnected_at` stays empty while it listens (or if the station died).
+    """
+
+    __tablename__ = "listener_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    zone_id: Mapped[int] = mapped_column(ForeignKey("zones.id"), index=True)
+    speaker_id: Mapped[int | None] = mapped_column(ForeignKey("speakers.id"), index=True)
+    remote: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    format: Mapped[str] = mapped_column(String(8))  # mp3, ogg
+    connected_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    disconnected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    bytes_sent: Mapped[int] = mapped_column(BigInteger, default=0)
+    zone: Mapped[Zone] = relationship()
+    speaker: Mapped[Speaker | None] = relationship()
 
 
 live_session_broadcasts = Table(
