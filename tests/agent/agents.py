@@ -4,6 +4,7 @@ issues their tokens, driven the way an installer would."""
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -31,7 +32,9 @@ def add_speaker(data_dir: Path, village: str, name: str) -> tuple[int, str]:
     result = radio_cli(data_dir, "speakers", "add", village, name)
     assert result.returncode == 0, result.stderr
     first, token = result.stdout.strip().splitlines()[-2:]
-    return int(first.split()[1]), token
+    added = re.search(r"speaker (\d+) ", first)  # "speaker 5 (…) added" or "agent speaker 5 (…) added"
+    assert added is not None, result.stdout
+    return int(added[1]), token
 
 
 def add_speakers(data_dir: Path, names: list[tuple[str, str]]) -> list[tuple[int, str]]:
