@@ -1,4 +1,4 @@
-"""The tamper-evident as-run log: each finished airing is appended as a hash-chained entry.
+"""The tamper-evident as-run log: each finished airing and each speaker receipt is appended as a hash-chained entry.
 
 An entry's payload is the canonical JSON of the airing as it ended; its hash covers the previous
 hash, so altering an airing afterwards (its row or its entry) or removing an entry is detected by
@@ -20,13 +20,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from radio.storage.models import Broadcast, ChainCheckpoint, ChainEntry
+from radio.storage.models import Broadcast, ChainCheckpoint, ChainEntry, Receipt
 
 GENESIS = "0" * 64
 AIRING = "airing"
+RECEIPT = "receipt"
 
 
 def _iso(moment: object) -> str | None:
@@ -44,20 +45,50 @@ def airing_payload(broadcast: Broadcast) -> str:
     return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+def receipt_payload(receipt: Receipt) -> str:
+    """A speaker's report of one airing as it stands, canonical like an airing's."""
+    fields = {
+        "receipt": receipt.id, "speaker_id": receipt.speaker_id, "broadcast": receipt.broadcast_id,
+        "outcome": receipt.outcome, "started_at": _iso(receipt.started_at), "ended_at": _iso(receipt.ended_at),
+        "audio_sha256": receipt.audio_sha256,
+    }  # fmt: skip
+    return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def link_hash(prev_hash: str, payload: str) -> str:
     return hashlib.sha256(f"{prev_hash}\n{payload}".encode()).hexdigest()
+
+
+def _append(session: Session, kind: str, subject_id: int, payload: str) -> ChainEntry:
+    prev_hash = session.scalar(select(ChainEntry.hash).order_by(ChainEntry.id.desc()).limit(1)) or GENESIS
+    entry = ChainEntry(
+        kind=kind, subject_id=subject_id, payload=payload, prev_hash=prev_hash, hash=link_hash(prev_hash, payload)
+    )
+    session.add(entry)
+    return entry
 
 
 def append_airing(session: Session, broadcast: Broadcast) -> ChainEntry:
     """Chain the airing as it is now (call once its outcome is final)."""
     session.flush()
-    prev_hash = session.scalar(select(ChainEntry.hash).order_by(ChainEntry.id.desc()).limit(1)) or GENESIS
-    payload = airing_payload(broadcast)
-    entry = ChainEntry(
-        kind=AIRING, subject_id=broadcast.id, payload=payload, prev_hash=prev_hash, hash=link_hash(prev_hash, payload)
+    return _append(session, AIRING, broadcast.id, airing_payload(broadcast))
+
+
+def append_receipt(session: Session, receipt: Receipt) -> ChainEntry | None:
+    """Chain the receipt as it now stands, unless the chain already holds exactly this (a receipt delivered twice).
+
+    A receipt changes as its item starts, is interrupted and ends; each state is chained, and `verify`
+    compares the row with its latest entry.
+    """
+    session.flush()
+    payload = receipt_payload(receipt)
+    latest = session.scalar(
+        select(ChainEntry.payload)
+        .where(ChainEntry.kind == RECEIPT, ChainEntry.subject_id == receipt.id)
+        .order_by(ChainEntry.id.desc())
+        .limit(1)
     )
-    session.add(entry)
-    return entry
+    return None if latest == payload else _append(session, RECEIPT, receipt.id, payload)
 
 
 def day_start(day: date, tz: ZoneInfo) -> datetime:
@@ -128,7 +159,7 @@ class Verification:
         return self.first_bad_entry is None and all(check.matches for check in self.digests)
 
 
-def _problem(session: Session, entry: ChainEntry, prev_hash: str) -> str:
+def _problem(session: Session, entry: ChainEntry, prev_hash: str, latest_receipt_entries: set[int]) -> str:
     """Why this entry does not hold, or "" when it does."""
     if entry.prev_hash != prev_hash:
         return "the entry before it is missing or was altered"
@@ -140,6 +171,12 @@ def _problem(session: Session, entry: ChainEntry, prev_hash: str) -> str:
             return f"airing {entry.subject_id} was deleted from the log"
         if airing_payload(broadcast) != entry.payload:
             return f"airing {entry.subject_id} was altered after it aired"
+    if entry.kind == RECEIPT:
+        receipt = session.get(Receipt, entry.subject_id)
+        if receipt is None:
+            return f"receipt {entry.subject_id} was deleted from the log"
+        if entry.id in latest_receipt_entries and receipt_payload(receipt) != entry.payload:
+            return f"receipt {entry.subject_id} was altered after the speaker sent it"
     return ""
 
 
@@ -166,10 +203,15 @@ def verify(session: Session, tz: ZoneInfo | None = None, digests: dict[date, str
     statement = select(ChainEntry).order_by(ChainEntry.id)
     if checkpoint is not None:
         statement = statement.where(ChainEntry.id > checkpoint.entry_id)
+    latest_receipt_entries = set(
+        session.scalars(
+            select(func.max(ChainEntry.id)).where(ChainEntry.kind == RECEIPT).group_by(ChainEntry.subject_id)
+        )
+    )
     for entry in session.scalars(statement).yield_per(1000):
         settle(entry.created_at)
         count += 1
-        if first_bad is None and (problem := _problem(session, entry, prev_hash)):
+        if first_bad is None and (problem := _problem(session, entry, prev_hash, latest_receipt_entries)):
             first_bad, reason = entry.id, problem
             if not pending:
                 break

@@ -22,8 +22,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 from tenacity import retry, retry_if_exception_type, stop_after_delay, wait_exponential
 
-from radio.as_run_chain import append_airing
-from radio.storage.models import Broadcast, BroadcastStatus, Bulletin, BulletinStatus
+from radio.as_run_chain import append_airing, append_receipt
+from radio.storage.models import Broadcast, BroadcastStatus, Bulletin, BulletinStatus, Receipt
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +119,18 @@ class EvidenceRecorder:
 
     def failed(self, broadcast_id: int, status: BroadcastStatus, note: str) -> None:
         self._queue.put(partial(self._failed, broadcast_id, status, note))
+
+    def receipt(self, speaker_id: int, broadcast_id: int) -> None:
+        """Chain a speaker's receipt as stored (the chain has this one writer, so it never forks)."""
+        self._queue.put(partial(self._receipt, speaker_id, broadcast_id))
+
+    def _receipt(self, speaker_id: int, broadcast_id: int) -> None:
+        with self._sessions.begin() as session:
+            receipt = session.scalar(
+                select(Receipt).where(Receipt.speaker_id == speaker_id, Receipt.broadcast_id == broadcast_id)
+            )
+            if receipt is not None:
+                append_receipt(session, receipt)
 
     def _started(self, broadcast_id: int, at: datetime, note: str) -> None:
         """The first start sets `started_at`; a later one is a resumption after an emergency, noted."""

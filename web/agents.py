@@ -97,6 +97,7 @@ def _receipt(station: Station, speaker_id: int, receipt: dict[str, Any]) -> None
     except IntegrityError:  # two connections of one speaker raced to insert it: the other row is there now
         with station.sessions.begin() as session:
             record_receipt(session, speaker_id, receipt, datetime.now(UTC))
+    station.evidence.receipt(speaker_id, int(receipt["broadcast_id"]))
 
 
 class _Link:

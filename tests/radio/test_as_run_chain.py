@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from radio.config import Settings
+from radio.fleet import add_speaker, record_receipt
 from radio.station import Station
 from radio.storage.models import Broadcast, BroadcastStatus, ChainEntry, ItemKind, User
 from schedules.air_scheduler import AirScheduler
@@ -75,3 +76,41 @@ def test_an_edited_entry_is_found(settings: Settings) -> None:
     edited = radio("log", "verify", data_dir=settings.data_dir)
     assert edited.returncode == 1 and f"ALTERED at entry {entries[2]}" in edited.stderr
     assert "content was altered" in edited.stderr
+
+
+def test_speaker_receipts_are_chained_once_per_state_and_checked(settings: Settings) -> None:
+    airings = _air_three_gaps(settings)
+    station = Station(settings)
+    with station.sessions.begin() as session:
+        broadcast = session.get_one(ChainEntry, airings[0]).subject_id
+        zone = session.get_one(Broadcast, broadcast).zone.slug
+        speaker, _token = add_speaker(session, zone, "Cụm loa chợ")
+        speaker_id = speaker.id
+    started = datetime.now(UTC)
+    messages = [
+        {"broadcast_id": broadcast, "outcome": "started", "started_at": started.isoformat(), "sha256": ""},
+        {"broadcast_id": broadcast, "outcome": "ended", "started_at": started.isoformat(),
+         "ended_at": (started + timedelta(seconds=0.5)).isoformat(), "sha256": ""},
+    ]  # fmt: skip
+    for message in [*messages, messages[1]]:  # the last one delivered twice, as after a reconnection
+        with station.sessions.begin() as session:
+            record_receipt(session, speaker_id, message, datetime.now(UTC))
+        station.evidence.receipt(speaker_id, broadcast)
+    station.evidence.flush()
+    station.evidence.close()
+    station.engine.dispose()
+    with sqlite3.connect(settings.data_dir / "radio.db") as db:
+        kinds = [kind for (kind,) in db.execute("SELECT kind FROM chain_entries ORDER BY id")]
+        receipt_entries = [i for (i,) in db.execute("SELECT id FROM chain_entries WHERE kind = 'receipt' ORDER BY id")]
+    assert kinds == ["airing"] * 3 + ["receipt"] * 2
+    assert radio("log", "verify", data_dir=settings.data_dir).returncode == 0
+
+    with sqlite3.connect(settings.data_dir / "radio.db") as db:  # the box "played" it later than it said
+        db.execute("UPDATE receipts SET ended_at = '2026-01-01 00:00:00'")
+    altered = radio("log", "verify", data_dir=settings.data_dir)
+    assert altered.returncode == 1
+    assert f"ALTERED at entry {receipt_entries[1]}" in altered.stderr and "receipt" in altered.stderr
+    with sqlite3.connect(settings.data_dir / "radio.db") as db:
+        db.execute("DELETE FROM receipts")
+    deleted = radio("log", "verify", data_dir=settings.data_dir)
+    assert f"ALTERED at entry {receipt_entries[0]}" in deleted.stderr and "was deleted" in deleted.stderr
