@@ -225,8 +225,9 @@ def _speakers(settings: Settings, args: argparse.Namespace) -> int:
     try:
         with _database(settings) as session:
             if args.speakers_command == "add":
-                speaker, token = add_speaker(session, args.village, args.name)
-                print(f"speaker {speaker.id} ({speaker.name}) added to {args.village}; its token, shown only once:")
+                speaker, token = add_speaker(session, args.village, args.name, args.kind)
+                print(f"{args.kind} speaker {speaker.id} ({speaker.name}) added to {args.village}; its token, "
+                      "shown only once:")  # fmt: skip
                 print(token)
             else:
                 speaker = revoke_speaker(session, args.speaker_id, datetime.now(UTC))
@@ -374,6 +375,8 @@ def build_parser() -> argparse.ArgumentParser:
     add = speakers.add_parser("add", help="add a speaker to a village and print its token once")
     add.add_argument("village", help="the village's slug, e.g. thon-dong")
     add.add_argument("name")
+    add.add_argument("--kind", choices=("agent", "stream"), default="agent",
+                     help="agent: runs `radio speaker`; stream: plays /zones/VILLAGE/live.mp3?token=TOKEN")  # fmt: skip
     add.set_defaults(handler=_speakers)
     revoke = speakers.add_parser("revoke", help="revoke a speaker's token: it is refused from then on")
     revoke.add_argument("speaker_id", type=int)

@@ -64,6 +64,12 @@ class Settings(BaseSettings):
     morning_session: str = Field(
         "04:00-09:00", description="Commune-time window of the morning session counted by the report's coverage."
     )
+    stream_token_required: bool = Field(
+        False, description="Village streams need ?token= of a speaker of kind 'stream' (off: anyone on the LAN)."
+    )
+    icecast_url: str = Field("", description="Icecast 2.4+ server to push every village stream to; empty: none.")
+    icecast_source_password: str = Field("", description="Icecast's <source-password>.")
+    icecast_mount: str = Field("/{slug}.{format}", description="Mount of each village and format (mp3, ogg).")
     admin_password: str | None = Field(None, description="First-run admin password; generated when empty.")
     cookie_secure: bool = Field(
         False, description="Send the login cookie over HTTPS only; turn on when the station is served through HTTPS."
@@ -127,6 +133,13 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         toml_file = os.environ.get("RADIO_CONFIG", "radio.toml")
         return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+
+    @field_validator("icecast_mount")
+    @classmethod
+    def _mount_names_village_and_format(cls, value: str) -> str:
+        if not value.startswith("/") or "{slug}" not in value or "{format}" not in value:
+            raise ValueError(f"icecast_mount must start with / and contain {{slug}} and {{format}}, got {value!r}")
+        return value
 
     @property
     def tz(self) -> ZoneInfo:

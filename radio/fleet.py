@@ -1,4 +1,7 @@
-"""Speaker agents seen from the station: tokens, the schedule they are sent, heartbeats, receipts, the fleet.
+"""Speakers seen from the station: tokens, the schedule agents are sent, heartbeats, receipts, the fleet.
+
+Two kinds hold a token: "agent" (our speaker agent, over its WebSocket) and "stream" (a third-party IP
+speaker or receiver that plays a village's live stream with `?token=`). A token opens only its own kind.
 
 Plain functions on a session, shared by the agents' WebSocket endpoint, the fleet page and the CLI.
 """
@@ -7,17 +10,29 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from radio.storage.models import AudioAsset, Broadcast, BroadcastStatus, Priority, Receipt, Speaker, Zone
+from radio.listeners import recent_listeners_by_zone
+from radio.storage.models import (
+    AudioAsset,
+    Broadcast,
+    BroadcastStatus,
+    ListenerSession,
+    Priority,
+    Receipt,
+    Speaker,
+    Zone,
+)
 
 RECEIPT_OUTCOMES = ("started", "ended", "interrupted")
 SCHEDULE_PAST = timedelta(minutes=10)  # an agent that reconnects mid-item still learns of it and can join it
+TOKEN_KINDS = ("agent", "stream")
+LISTENERS_SHOWN = 10  # per village on the fleet page
 
 
 def token_hash(token: str) -> str:
@@ -25,8 +40,11 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def add_speaker(session: Session, zone_slug: str, name: str) -> tuple[Speaker, str]:
-    """Create an agent speaker in a village; the token is returned once and never stored (ValueError: bad input)."""
+def add_speaker(session: Session, zone_slug: str, name: str, kind: str = "agent") -> tuple[Speaker, str]:
+    """Create a speaker holding a token in a village; the token is returned once and never stored (ValueError:
+    bad input)."""
+    if kind not in TOKEN_KINDS:
+        raise ValueError(f"unknown speaker kind {kind!r}; use one of {', '.join(TOKEN_KINDS)}")
     zone = session.scalar(select(Zone).where(Zone.slug == zone_slug))
     if zone is None:
         known = ", ".join(session.scalars(select(Zone.slug).order_by(Zone.position)))
@@ -34,7 +52,7 @@ def add_speaker(session: Session, zone_slug: str, name: str) -> tuple[Speaker, s
     if not name.strip():
         raise ValueError("the speaker needs a name")
     token = secrets.token_hex(32)  # hex: never starts with "-", which a command line would take for an option
-    speaker = Speaker(zone=zone, name=name.strip(), kind="agent", token_hash=token_hash(token))
+    speaker = Speaker(zone=zone, name=name.strip(), kind=kind, token_hash=token_hash(token))
     session.add(speaker)
     session.flush()
     return speaker, token
@@ -43,17 +61,17 @@ def add_speaker(session: Session, zone_slug: str, name: str) -> tuple[Speaker, s
 def revoke_speaker(session: Session, speaker_id: int, now: datetime) -> Speaker:
     speaker = session.get(Speaker, speaker_id)
     if speaker is None or speaker.token_hash is None:
-        raise ValueError(f"no agent speaker with id {speaker_id}")
+        raise ValueError(f"no speaker with a token and id {speaker_id}")
     speaker.revoked_at = speaker.revoked_at or now
     return speaker
 
 
-def speaker_for_token(session: Session, token: str) -> Speaker | None:
-    """The speaker this token opens, or None if it is unknown or revoked."""
+def speaker_for_token(session: Session, token: str, kind: str = "agent") -> Speaker | None:
+    """The speaker of `kind` this token opens, or None if it is unknown, revoked or of another kind."""
     if not token:
         return None
     speaker = session.scalar(select(Speaker).where(Speaker.token_hash == token_hash(token)))
-    return speaker if speaker is not None and speaker.revoked_at is None else None
+    return speaker if speaker is not None and speaker.revoked_at is None and speaker.kind == kind else None
 
 
 def village_schedule(session: Session, zone_id: int, now: datetime, ahead: timedelta) -> list[dict[str, Any]]:
@@ -156,10 +174,13 @@ class VillageFleet:
     name: str
     speakers: list[SpeakerState]
     slug: str = ""
+    listeners: list[ListenerSession] = field(default_factory=list)  # newest first, LISTENERS_SHOWN at most
 
 
 def fleet(session: Session, online_ids: set[int], now: datetime, offline_after: timedelta) -> list[VillageFleet]:
-    """Every village with its agent speakers, whether each is connected now, and what it last played."""
+    """Every village with its agent speakers, whether each is connected now, what it last played, and the
+    latest listeners of its live stream."""
+    listeners = recent_listeners_by_zone(session, LISTENERS_SHOWN)
     zones = session.scalars(select(Zone).options(selectinload(Zone.speakers)).order_by(Zone.position)).all()
     latest = (
         select(Receipt.speaker_id, func.max(Receipt.started_at).label("at")).group_by(Receipt.speaker_id).subquery()
@@ -191,5 +212,5 @@ def fleet(session: Session, online_ids: set[int], now: datetime, offline_after: 
                     desired_volume=speaker.desired_volume, desired_muted=speaker.desired_muted,
                 )
             )  # fmt: skip
-        villages.append(VillageFleet(zone.name, states, zone.slug))
+        villages.append(VillageFleet(zone.name, states, zone.slug, listeners.get(zone.id, [])))
     return villages
