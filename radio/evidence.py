@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, joinedload, sessionmaker
 from tenacity import retry, retry_if_exception_type, stop_after_delay, wait_exponential
 
 from radio.as_run_chain import append_airing, append_receipt
+from radio.playout import RANK_EMERGENCY, RANK_LIVE, RANK_TONE
 from radio.storage.models import Broadcast, BroadcastStatus, Bulletin, BulletinStatus, Receipt
 
 log = logging.getLogger(__name__)
@@ -38,18 +39,23 @@ STATUS_LABELS = {
 }
 
 
+INTERRUPTERS = {RANK_EMERGENCY: "an emergency", RANK_LIVE: "live", RANK_TONE: "a test tone"}  # as stored in notes
+
 KIND_LABELS = {
     "chime": "Nhạc hiệu",
     "bulletin": "Bản tin",
     "audio": "Tệp âm thanh",
     "relay": "Tiếp sóng",
     "gap": "Khoảng lặng",
+    "live": "Phát trực tiếp",
 }
 
 # Notes are stored in English (they are evidence, read by logs and auditors' tools alike) and shown in Vietnamese.
 _NOTES_VI: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"late by (\d+) s"), "trễ {0} giây"),
     (re.compile(r"interrupted by an emergency at (\S+)"), "bị ngắt bởi tin khẩn cấp lúc {0:t}"),
+    (re.compile(r"interrupted by live at (\S+)"), "bị ngắt bởi phát trực tiếp lúc {0:t}"),
+    (re.compile(r"interrupted by a test tone at (\S+)"), "bị ngắt bởi tiếng thử loa lúc {0:t}"),
     (re.compile(r"resumed at (\S+)"), "phát tiếp lúc {0:t}"),
     (re.compile(r"interrupted: the station stopped while on air"), "bị ngắt: đài ngừng hoạt động khi đang phát"),
     (re.compile(r"missed: the station was not running at (\S+)"), "bỏ lỡ: đài không hoạt động lúc {0:t}"),
@@ -111,8 +117,8 @@ class EvidenceRecorder:
     def started(self, broadcast_id: int, at: datetime, note: str = "") -> None:
         self._queue.put(partial(self._started, broadcast_id, at, note))
 
-    def interrupted(self, broadcast_id: int, at: datetime) -> None:
-        self._queue.put(partial(self._interrupted, broadcast_id, at))
+    def interrupted(self, broadcast_id: int, at: datetime, by_rank: int = RANK_EMERGENCY) -> None:
+        self._queue.put(partial(self._interrupted, broadcast_id, at, INTERRUPTERS.get(by_rank, "an emergency")))
 
     def ended(self, broadcast_id: int, at: datetime) -> None:
         self._queue.put(partial(self._ended, broadcast_id, at))
@@ -144,13 +150,13 @@ class EvidenceRecorder:
                 _append_note(broadcast, f"resumed at {at.isoformat(timespec='seconds')}")
         log.info("broadcast %d on air at %s", broadcast_id, at.isoformat())
 
-    def _interrupted(self, broadcast_id: int, at: datetime) -> None:
+    def _interrupted(self, broadcast_id: int, at: datetime, by: str) -> None:
         with self._sessions.begin() as session:
             _append_note(
                 session.get_one(Broadcast, broadcast_id),
-                f"interrupted by an emergency at {at.isoformat(timespec='seconds')}",
+                f"interrupted by {by} at {at.isoformat(timespec='seconds')}",
             )
-        log.warning("broadcast %d interrupted by an emergency at %s", broadcast_id, at.isoformat())
+        log.warning("broadcast %d interrupted by %s at %s", broadcast_id, by, at.isoformat())
 
     def _ended(self, broadcast_id: int, at: datetime) -> None:
         with self._sessions.begin() as session:

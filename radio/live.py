@@ -147,7 +147,7 @@ def _open_rows(station: Station, user_id: int, zones: list[Zone], remote: str) -
         user = session.get_one(User, user_id)
         title = f"Phát trực tiếp — {user.full_name or user.username}"
         rows = [
-            Broadcast(kind=ItemKind.audio, title=title, priority=Priority.ordinary, zone_id=zone.id, planned_at=now,
+            Broadcast(kind=ItemKind.live, title=title, priority=Priority.ordinary, zone_id=zone.id, planned_at=now,
                       status=BroadcastStatus.planned)
             for zone in zones
         ]  # fmt: skip
@@ -331,5 +331,5 @@ def _item(station: Station, title: str, village: _Village) -> PlayoutItem:
         title=title, source=village.source, rank=RANK_LIVE,
         on_start=lambda at: station.evidence.started(broadcast_id, at),
         on_end=lambda at: station.evidence.ended(broadcast_id, at),
-        on_interrupt=lambda at: station.evidence.interrupted(broadcast_id, at),
+        on_interrupt=lambda at, by: station.evidence.interrupted(broadcast_id, at, by),
     )  # fmt: skip

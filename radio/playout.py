@@ -52,6 +52,10 @@ def _ignore(_at: datetime) -> None:
     pass
 
 
+def _ignore_interruption(_at: datetime, _by_rank: int) -> None:
+    pass
+
+
 def _rank(item: PlayoutItem) -> int:
     return RANK_PLANNED if item.rank is None else item.rank
 
@@ -65,7 +69,7 @@ class PlayoutItem:
     not_before: float = 0.0  # time.time() of the planned start; 0 means as soon as possible
     on_start: Callable[[datetime], None] = _ignore
     on_end: Callable[[datetime], None] = _ignore
-    on_interrupt: Callable[[datetime], None] = _ignore
+    on_interrupt: Callable[[datetime, int], None] = _ignore_interruption  # (when, rank of the item cutting in)
     exempt_from_ceiling: bool = False  # emergencies are heard at full volume whatever the hour
     rank: int | None = None  # None: RANK_PLANNED when enqueued, RANK_EMERGENCY when it preempts
     started: bool = field(default=False, repr=False)
@@ -134,7 +138,7 @@ class ZonePlayout:
             strongest = min(_rank(item) for item in cut_ins)
             if interrupted is not None and strongest < _rank(interrupted):
                 if interrupted.started:
-                    self._report(interrupted.on_interrupt, at)
+                    self._report(lambda moment: interrupted.on_interrupt(moment, strongest), at)
                     if not self.resume_interrupted:
                         interrupted.source.rewind()
                     interrupted.started = False

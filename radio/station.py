@@ -161,7 +161,7 @@ class Station:
             title=title, source=source, not_before=not_before,
             on_start=lambda at: self.evidence.started(broadcast_id, at, note),
             on_end=lambda at: self.evidence.ended(broadcast_id, at),
-            on_interrupt=lambda at: self.evidence.interrupted(broadcast_id, at),
+            on_interrupt=lambda at, by: self.evidence.interrupted(broadcast_id, at, by),
             exempt_from_ceiling=emergency,
         )  # fmt: skip
         if emergency:

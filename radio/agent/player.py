@@ -180,7 +180,7 @@ class Player:
             title=item["title"], source=source, not_before=not_before,
             on_start=lambda at: self._report(state, "started", at, emergency),
             on_end=lambda at: self._report(state, "ended", at, False),
-            on_interrupt=lambda at: self._report(state, "interrupted", at, False),
+            on_interrupt=lambda at, _by: self._report(state, "interrupted", at, False),
             exempt_from_ceiling=emergency,
         )  # fmt: skip
         if item["emergency"]:
@@ -223,7 +223,7 @@ class Player:
         self.playout.preempt(
             PlayoutItem(
                 title="live", source=source, rank=RANK_LIVE, on_start=started,
-                on_end=lambda at: ended("ended", at), on_interrupt=lambda at: ended("interrupted", at),
+                on_end=lambda at: ended("ended", at), on_interrupt=lambda at, _by: ended("interrupted", at),
             )
         )  # fmt: skip
         log.info("live audio of broadcast %d cutting in", broadcast_id)

@@ -105,6 +105,7 @@ class ItemKind(enum.StrEnum):
     audio = "audio"
     relay = "relay"
     gap = "gap"
+    live = "live"  # a live announcement's row in the log; never an item of a programme
 
 
 class ProgrammeStatus(enum.StrEnum):

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 
-from radio.playout import BLOCK_S, PlayoutItem, ZonePlayout
+from radio.playout import BLOCK_S, RANK_EMERGENCY, RANK_LIVE, PlayoutItem, ZonePlayout
 from radio.sources import ArraySource
 
 RATE = 8000
@@ -47,7 +47,7 @@ class Events:
         return PlayoutItem(
             title, ArraySource(pcm), not_before,
             on_start=lambda at: self.log.append((title, "start", at)), on_end=ended,
-            on_interrupt=lambda at: self.log.append((title, "interrupt", at)),
+            on_interrupt=lambda at, by: self.log.append((title, f"interrupt by {by}", at)),
         )  # fmt: skip
 
     def times(self, title: str, kind: str) -> list[datetime]:
@@ -113,9 +113,9 @@ def test_emergency_cuts_in_and_interrupted_item_resumes_where_it_stopped() -> No
     assert list(audible[cut : cut + int(RATE * 0.3)]) == [-5] * int(RATE * 0.3)
     rest = audible[cut + int(RATE * 0.3) :]
     np.testing.assert_array_equal(np.concatenate([audible[:cut], rest]), ramp)  # nothing lost, nothing twice
-    assert len(events.times("ordinary", "interrupt")) == 1
+    assert len(events.times("ordinary", f"interrupt by {RANK_EMERGENCY}")) == 1  # the log says who cut in
     assert len(events.times("ordinary", "start")) == 2  # started, then resumed
-    assert events.times("emergency", "start")[0] == events.times("ordinary", "interrupt")[0]
+    assert events.times("emergency", "start")[0] == events.times("ordinary", f"interrupt by {RANK_EMERGENCY}")[0]
 
 
 def test_restart_policy_plays_interrupted_item_again_from_the_top() -> None:
@@ -197,3 +197,20 @@ def test_a_wall_clock_step_neither_repeats_nor_skips_an_item(monkeypatch: pytest
     assert np.count_nonzero(played == 1) == int(RATE * 0.4)
     assert np.count_nonzero(played == 2) == int(RATE * 0.2)
     assert len(events.times("first", "start")) == 1 and len(events.times("second", "start")) == 1
+
+
+def test_live_cuts_into_a_planned_item_and_the_interruption_names_live() -> None:
+    sink, events = RecordingSink(), Events()
+    playout = ZonePlayout("thon-l", RATE, [sink], resume_interrupted=True)
+    playout.start()
+    try:
+        playout.enqueue(events.item("ordinary", constant(3, 0.8), last=True))
+        time.sleep(0.3)
+        live = events.item("live", constant(-7, 0.2))
+        live.rank = RANK_LIVE
+        playout.preempt(live)
+        assert events.done.wait(5)
+    finally:
+        playout.stop()
+    assert len(events.times("ordinary", f"interrupt by {RANK_LIVE}")) == 1
+    assert events.times("live", "start")[0] == events.times("ordinary", f"interrupt by {RANK_LIVE}")[0]
