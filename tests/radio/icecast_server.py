@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 import httpx
 
@@ -31,6 +32,19 @@ class Icecast:
 
     def output(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+    def mounts(self) -> set[str]:
+        """Mounts that have a source connected now (from the admin XML: 2.4's status JSON breaks without sources)."""
+        answer = httpx.get(f"{self.url}/admin/listmounts", auth=("admin", self.source_password), timeout=5)
+        answer.raise_for_status()
+        return {source.attrib["mount"] for source in ElementTree.fromstring(answer.content).iter("source")}
+
+    def wait_for_mounts(self, mounts: set[str], timeout: float = 20) -> None:
+        deadline = time.monotonic() + timeout
+        while not mounts <= self.mounts():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"mounts {mounts} not up; icecast has {self.mounts()}:\n{self.output()[-3000:]}")
+            time.sleep(0.1)
 
 
 def _config(port: int, max_clients: int) -> str:
@@ -56,13 +70,14 @@ def _config(port: int, max_clients: int) -> str:
 
 
 @contextmanager
-def running_icecast(directory: Path, max_clients: int = 100) -> Iterator[Icecast]:
-    """Start Icecast with a generated config in `directory`, wait until it answers, stop it afterwards."""
+def running_icecast(directory: Path, max_clients: int = 100, port: int = 0) -> Iterator[Icecast]:
+    """Start Icecast with a generated config in `directory` (on `port`, or a free one), wait until it answers,
+    stop it afterwards."""
     executable = shutil.which("icecast2")
     if executable is None:
         raise RuntimeError("icecast2 is not installed; run scripts/install-test-system-deps.sh")
     directory.mkdir(parents=True, exist_ok=True)
-    port = free_port()
+    port = port or free_port()
     config = directory / "icecast.xml"
     config.write_text(_config(port, max_clients))
     log_path = directory / "icecast.log"
