@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from radio.errors import Refusal
 from radio.roles import Role
 from radio.security import hash_password, verify_password
+from radio.spreadsheet import text_row
 from radio.storage.models import AuditEvent, User, Zone
 
 log = logging.getLogger(__name__)
@@ -73,8 +74,8 @@ def audit_csv(events: Iterable[AuditEvent], tz: ZoneInfo) -> str:
     writer = csv.writer(out)
     writer.writerow(["Thời điểm", "Người dùng", "Thao tác", "Chi tiết", "Địa chỉ"])
     for event in events:
-        writer.writerow([event.at.astimezone(tz).isoformat(timespec="seconds"), event.username, event.action,
-                         event.detail, event.remote])  # fmt: skip
+        writer.writerow(text_row([event.at.astimezone(tz).isoformat(timespec="seconds"), event.username,
+                                  event.action, event.detail, event.remote]))  # fmt: skip
     return out.getvalue()
 
 

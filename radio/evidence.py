@@ -24,6 +24,7 @@ from tenacity import retry, retry_if_exception_type, stop_after_delay, wait_expo
 
 from radio.as_run_chain import append_airing, append_receipt
 from radio.playout import RANK_EMERGENCY, RANK_LIVE, RANK_TONE
+from radio.spreadsheet import text_row
 from radio.storage.models import Broadcast, BroadcastStatus, Bulletin, BulletinStatus, Receipt
 
 log = logging.getLogger(__name__)
@@ -229,7 +230,7 @@ def broadcasts_csv(broadcasts: Iterable[Broadcast], tz: ZoneInfo) -> str:
     )
     for row in broadcasts:
         writer.writerow(
-            [
+            text_row([
                 row.id,
                 row.title,
                 row.zone.name,
@@ -239,6 +240,6 @@ def broadcasts_csv(broadcasts: Iterable[Broadcast], tz: ZoneInfo) -> str:
                 STATUS_LABELS[row.status],
                 row.audio_sha256,
                 note_label(row.note, tz),
-            ]
-        )
+            ])
+        )  # fmt: skip
     return out.getvalue()
