@@ -16,13 +16,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import tts
 from radio.config import Settings
-from radio.fleet import SCHEDULE_PAST
 from radio.rendering import store_asset
 from radio.storage.models import AudioAsset, Broadcast, BroadcastStatus, ItemKind, Priority, ProgrammeItem
 
 _chime_lock = threading.Lock()
 _chimes: dict[tuple[int, float], tuple[str, float]] = {}
 
+
+SCHEDULE_PAST = timedelta(minutes=10)  # an agent that reconnects mid-item still learns of it and can join it
 
 def chime_asset(sessions: sessionmaker[Session], settings: Settings) -> tuple[str, float]:
     """(sha256, seconds) of the station's chime as a stored file, made once and remembered."""

@@ -34,6 +34,13 @@ def _database(settings: Settings) -> Iterator[Session]:
         station.engine.dispose()
 
 
+def _audit(session: Session, action: str, detail: str) -> None:
+    """Console actions join the audit trail under the operating-system account that ran them."""
+    from radio.accounts import record
+
+    record(session, action, detail, username=f"cli:{getpass.getuser()}", remote="console")
+
+
 def _serve(settings: Settings, _args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -84,12 +91,13 @@ def _say(settings: Settings, args: argparse.Namespace) -> int:
 def _set_password(settings: Settings, args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
+    from radio.accounts import MIN_PASSWORD_CHARS
     from radio.security import hash_password
     from radio.storage.models import User
 
     password = args.password or getpass.getpass(f"New password for {args.username}: ")
-    if len(password) < 8:
-        print("radio users set-password: use at least 8 characters", file=sys.stderr)
+    if len(password) < MIN_PASSWORD_CHARS:
+        print(f"radio users set-password: use at least {MIN_PASSWORD_CHARS} characters", file=sys.stderr)
         return 2
     with _database(settings) as session:
         user = session.scalar(select(User).where(User.username == args.username))
@@ -97,7 +105,41 @@ def _set_password(settings: Settings, args: argparse.Namespace) -> int:
             print(f"radio users set-password: no user {args.username!r}", file=sys.stderr)
             return 2
         user.password_hash = hash_password(password)
+        user.failed_logins, user.locked_until, user.disabled = 0, None, False
+        _audit(session, "user.set_password", f"{args.username} (console)")
     print(f"password of {args.username} changed")
+    return 0
+
+
+def _users(settings: Settings, args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from radio.accounts import create_user
+    from radio.errors import Refusal
+    from radio.roles import ROLE_LABELS, Role
+    from radio.storage.models import Commune, User, Zone
+
+    with _database(settings) as session:
+        if args.users_command == "list":
+            for user in session.scalars(select(User).order_by(User.username)):
+                villages = ", ".join(zone.slug for zone in user.zones)
+                state = " (disabled)" if user.disabled else ""
+                state = state or (" (must change password)" if user.must_change_password else "")
+                print(f"{user.username:24} {ROLE_LABELS.get(Role(user.role), user.role):12} {villages}{state}")
+            return 0
+        zones = list(session.scalars(select(Zone).where(Zone.slug.in_(args.village or []))))
+        if unknown := sorted(set(args.village or []) - {zone.slug for zone in zones}):
+            print(f"radio users add: no village {', '.join(unknown)} (see `radio villages list`)", file=sys.stderr)
+            return 2
+        commune_id = session.scalars(select(Commune.id)).first()
+        try:
+            user, password = create_user(session, commune_id, args.username, args.full_name, args.role, zones)
+        except Refusal as refusal:
+            print(f"radio users add: {' '.join(refusal.errors.values())}", file=sys.stderr)
+            return 2
+        _audit(session, "user.create", f"{user.username} as {user.role} ({', '.join(z.slug for z in zones)})")
+    print(f"user {args.username} added as {args.role}; temporary password, shown only once (to be changed at "
+          f"first login):\n{password}")  # fmt: skip
     return 0
 
 
@@ -220,17 +262,24 @@ def _speaker(_settings: Settings, args: argparse.Namespace) -> int:
 def _speakers(settings: Settings, args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    from radio.fleet import add_speaker, revoke_speaker
+    from radio.fleet import add_speaker, revoke_speaker, rotate_token
 
     try:
         with _database(settings) as session:
             if args.speakers_command == "add":
                 speaker, token = add_speaker(session, args.village, args.name, args.kind)
+                _audit(session, "speaker.add", f"{args.kind} speaker {speaker.id} ({speaker.name}) in {args.village}")
                 print(f"{args.kind} speaker {speaker.id} ({speaker.name}) added to {args.village}; its token, "
                       "shown only once:")  # fmt: skip
                 print(token)
+            elif args.speakers_command == "rotate":
+                speaker, token = rotate_token(session, args.speaker_id)
+                _audit(session, "speaker.rotate_token", f"speaker {speaker.id} ({speaker.name})")
+                print(f"speaker {speaker.id} ({speaker.name}): new token, shown only once (the old one is refused):")
+                print(token)
             else:
                 speaker = revoke_speaker(session, args.speaker_id, datetime.now(UTC))
+                _audit(session, "speaker.revoke", f"speaker {speaker.id} ({speaker.name})")
                 print(f"speaker {speaker.id} ({speaker.name}): token revoked")
     except ValueError as error:
         print(f"radio speakers {args.speakers_command}: {error}", file=sys.stderr)
@@ -283,6 +332,9 @@ def _villages(settings: Settings, args: argparse.Namespace) -> int:
         print(f"radio villages: {error}", file=sys.stderr)
         return 2
     return 0
+
+
+ROLES = ("admin", "editor", "approver", "village_head", "viewer")  # radio.roles.Role, without importing the models
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -349,6 +401,15 @@ def build_parser() -> argparse.ArgumentParser:
     set_password.add_argument("username")
     set_password.add_argument("--password", help="the new password (asked for when omitted)")
     set_password.set_defaults(handler=_set_password)
+    users.add_parser("list", help="accounts with their role and villages").set_defaults(handler=_users)
+    add_user = users.add_parser("add", help="add an account; prints a temporary password to change at first login")
+    add_user.add_argument("username")
+    add_user.add_argument("--role", required=True, choices=ROLES,
+                          help="admin (quản trị), editor (biên tập), approver (duyệt), village_head (trưởng thôn), "
+                          "viewer (xem)")  # fmt: skip
+    add_user.add_argument("--village", action="append", help="a village head's village slug (repeatable)")
+    add_user.add_argument("--full-name", default="")
+    add_user.set_defaults(handler=_users)
     speaker = commands.add_parser(
         "speaker", help="run the speaker agent on a village's receiver box",
         description="Run the speaker agent on a village's receiver box: it plays the village's schedule from its "
@@ -381,6 +442,9 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = speakers.add_parser("revoke", help="revoke a speaker's token: it is refused from then on")
     revoke.add_argument("speaker_id", type=int)
     revoke.set_defaults(handler=_speakers)
+    rotate = speakers.add_parser("rotate", help="give a speaker a new token (printed once); the old one is refused")
+    rotate.add_argument("speaker_id", type=int)
+    rotate.set_defaults(handler=_speakers)
     return parser
 
 

@@ -1,4 +1,4 @@
-"""Speakers seen from the station: tokens, the schedule agents are sent, heartbeats, receipts, the fleet.
+"""Speakers seen from the station: tokens, heartbeats, receipts, the fleet.
 
 Two kinds hold a token: "agent" (our speaker agent, over its WebSocket) and "stream" (a third-party IP
 speaker or receiver that plays a village's live stream with `?token=`). A token opens only its own kind.
@@ -19,18 +19,14 @@ from sqlalchemy.orm import Session, selectinload
 
 from radio.listeners import recent_listeners_by_zone
 from radio.storage.models import (
-    AudioAsset,
     Broadcast,
-    BroadcastStatus,
     ListenerSession,
-    Priority,
     Receipt,
     Speaker,
     Zone,
 )
 
 RECEIPT_OUTCOMES = ("started", "ended", "interrupted")
-SCHEDULE_PAST = timedelta(minutes=10)  # an agent that reconnects mid-item still learns of it and can join it
 TOKEN_KINDS = ("agent", "stream")
 LISTENERS_SHOWN = 10  # per village on the fleet page
 
@@ -66,42 +62,27 @@ def revoke_speaker(session: Session, speaker_id: int, now: datetime) -> Speaker:
     return speaker
 
 
+def rotate_token(session: Session, speaker_id: int) -> tuple[Speaker, str]:
+    """A new token for a speaker (returned once); the old one stops opening anything at once.
+
+    For a box whose token may have been copied; a revoked speaker stays revoked (add a new one instead).
+    """
+    speaker = session.get(Speaker, speaker_id)
+    if speaker is None or speaker.token_hash is None:
+        raise ValueError(f"no speaker with a token and id {speaker_id}")
+    if speaker.revoked_at is not None:
+        raise ValueError(f"speaker {speaker_id} is revoked; add a new speaker instead")
+    token = secrets.token_hex(32)
+    speaker.token_hash = token_hash(token)
+    return speaker, token
+
+
 def speaker_for_token(session: Session, token: str, kind: str = "agent") -> Speaker | None:
     """The speaker of `kind` this token opens, or None if it is unknown, revoked or of another kind."""
     if not token:
         return None
     speaker = session.scalar(select(Speaker).where(Speaker.token_hash == token_hash(token)))
     return speaker if speaker is not None and speaker.revoked_at is None and speaker.kind == kind else None
-
-
-def village_schedule(session: Session, zone_id: int, now: datetime, ahead: timedelta) -> list[dict[str, Any]]:
-    """The village's airings with an audio file, from a little in the past to `ahead`, as sent to its agents.
-
-    Chimes, gaps and relays have no file to prefetch; they stay on the zone stream only.
-    """
-    rows = session.execute(
-        select(Broadcast.id, Broadcast.planned_at, Broadcast.audio_sha256, Broadcast.title, Broadcast.priority,
-               AudioAsset.duration_s)
-        .join(AudioAsset, AudioAsset.sha256 == Broadcast.audio_sha256)
-        .where(
-            Broadcast.zone_id == zone_id,
-            Broadcast.status.in_([BroadcastStatus.planned, BroadcastStatus.on_air]),
-            Broadcast.planned_at >= now - SCHEDULE_PAST,
-            Broadcast.planned_at < now + ahead,
-        )
-        .order_by(Broadcast.planned_at, Broadcast.id)
-    ).all()  # fmt: skip
-    return [
-        {
-            "broadcast_id": broadcast_id,
-            "planned_at": planned_at.timestamp(),
-            "sha256": sha256,
-            "title": title,
-            "emergency": priority == Priority.emergency,
-            "duration_s": duration_s,
-        }
-        for broadcast_id, planned_at, sha256, title, priority, duration_s in rows
-    ]
 
 
 def record_heartbeat(session: Session, speaker_id: int, beat: dict[str, Any], now: datetime) -> None:

@@ -32,6 +32,7 @@ from web import (
     pages_voices,
     remote_control,
     retention_job,
+    speaker_tokens,
     streams,
     validation,
 )
@@ -107,6 +108,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(agents.router)
     app.include_router(remote_control.api_router)
     app.include_router(remote_control.page_router)
+    app.include_router(speaker_tokens.api_router)
+    app.include_router(speaker_tokens.page_router)
     app.include_router(live.page_router)
     app.include_router(live.api_router)
     return app

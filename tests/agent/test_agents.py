@@ -124,3 +124,26 @@ def test_wrong_or_revoked_token_gets_nothing(live_server: LiveServer, tmp_path: 
     audio = httpx.get(f"{live_server.url}/agents/audio/{'0' * 64}", headers={"Authorization": f"Bearer {token}"})
     assert audio.status_code == 401
     assert "đã thu hồi" in client.get("/fleet").text
+
+
+def test_a_rotated_token_closes_the_old_box_and_opens_the_new_one(live_server: LiveServer, tmp_path: Path) -> None:
+    speaker_id, old_token = add_speaker(live_server.data_dir, "thon-tay", "Loa đổi mã")
+    old = start_agent(live_server.url, old_token, tmp_path / "old", "old")
+    client = live_server.client()
+    try:
+        wait_until(lambda: _online(client) >= 1, 30, "the agent online")
+        rotated = client.post(f"/api/speakers/{speaker_id}/token")
+        assert rotated.status_code == 200, rotated.text
+        assert old.process.wait(timeout=15) == 3  # the copied token stops working at once
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the agent with the old token kept running:\n{old.output()}")
+    finally:
+        old.stop()
+    new = start_agent(live_server.url, rotated.json()["token"], tmp_path / "new", "new")
+    try:
+        wait_until(lambda: (new.directory / "cache" / "schedule.json").exists(), 30, "the new token's schedule")
+    finally:
+        new.stop()
+    assert client.post("/api/speakers/999999/token").status_code == 404
+    actions = client.get("/audit.csv").text
+    assert "speaker.rotate_token" in actions

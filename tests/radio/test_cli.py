@@ -69,3 +69,34 @@ def test_villages_can_be_added_listed_and_renamed(tmp_path: Path) -> None:
     listed = radio("villages", "list", data_dir=tmp_path).stdout.splitlines()
     assert len(listed) == 6 and listed[-1].split(None, 1) == ["thon-bac-son", "Thôn Bắc Sơn Mới"]
     assert radio("villages", "rename", "khong-co", "X", data_dir=tmp_path).returncode == 2
+
+
+def test_accounts_and_speaker_tokens_from_the_console_land_in_the_audit_trail(tmp_path: Path) -> None:
+    import sqlite3
+
+    from radio.cli import ROLES
+    from radio.roles import Role
+
+    assert tuple(role.value for role in Role) == ROLES  # the parser's copy of the roles stays in step
+    added = radio("users", "add", "truong-thon", "--role", "village_head", "--village", "thon-dong", data_dir=tmp_path)
+    assert added.returncode == 0, added.stderr
+    assert len(added.stdout.splitlines()[-1]) >= 10  # the temporary password, alone on its line
+    no_village = radio("users", "add", "truong-2", "--role", "village_head", data_dir=tmp_path)
+    assert no_village.returncode == 2 and "Trưởng thôn phải được giao" in no_village.stderr
+    listed = radio("users", "list", data_dir=tmp_path)
+    assert "truong-thon" in listed.stdout and "thon-dong" in listed.stdout and "must change password" in listed.stdout
+
+    speaker = radio("speakers", "add", "thon-dong", "Cụm loa chợ", data_dir=tmp_path)
+    speaker_id = speaker.stdout.split()[2]
+    first_token = speaker.stdout.splitlines()[-1]
+    rotated = radio("speakers", "rotate", speaker_id, data_dir=tmp_path)
+    assert rotated.returncode == 0 and rotated.stdout.splitlines()[-1] != first_token
+    assert radio("speakers", "revoke", speaker_id, data_dir=tmp_path).returncode == 0
+    again = radio("speakers", "rotate", speaker_id, data_dir=tmp_path)
+    assert again.returncode == 2 and "revoked" in again.stderr
+
+    with sqlite3.connect(tmp_path / "radio.db") as db:
+        actions = [row for row in db.execute("SELECT action, username, remote FROM audit_events ORDER BY id")]
+    assert [action for action, _, _ in actions] == ["user.create", "speaker.add", "speaker.rotate_token",
+                                                    "speaker.revoke"]  # fmt: skip
+    assert all(username.startswith("cli:") and remote == "console" for _, username, remote in actions)
