@@ -321,9 +321,12 @@ def _villages(settings: Settings, args: argparse.Namespace) -> int:
         with _database(settings) as session:
             if args.villages_command == "add":
                 zone = add_village(session, args.name, args.slug)
-                print(f"added {zone.name} (stream /zones/{zone.slug}/live.mp3; restart the station to open it)")
+                _audit(session, "village.add", f"{zone.slug} ({zone.name})")
+                print(f"added {zone.name} (stream /zones/{zone.slug}/live.mp3; restart the station to open it, "
+                      "or add it from the Thôn, xóm page of a running station)")  # fmt: skip
             elif args.villages_command == "rename":
                 zone = rename_village(session, args.slug, args.name)
+                _audit(session, "village.rename", f"{zone.slug} → {zone.name}")
                 print(f"renamed {zone.slug} to {zone.name}")
             else:
                 for zone in session.scalars(select(Zone).order_by(Zone.position)):

@@ -69,19 +69,24 @@ class Station:
         rate = self.settings.stream_sample_rate
         if self.settings.local_output_zone:
             self._local_output = open_local_output(rate, self.settings.local_output_device)
-        self.reload_volume_limits()
         for slug, name in zones:
-            stream = ZoneStream(slug, name, rate, self.settings.stream_bitrate)
-            sinks: list[Sink] = [stream]
-            if self._local_output and slug == self.settings.local_output_zone:
-                sinks.append(self._local_output)
-            self.streams[slug] = stream
-            self.playouts[slug] = ZonePlayout(
-                slug, rate, sinks, self.settings.resume_interrupted,
-                gain_at=lambda timestamp, slug=slug: self._volume_limits[slug].gain_at(timestamp),
-            )  # fmt: skip
-            self.playouts[slug].start()
+            self.open_village(slug, name)
         log.info("station on air in %d villages", len(zones))
+
+    def open_village(self, slug: str, name: str) -> None:
+        """Start a village's stream encoder and playout clock (at start, or for a village added while on air)."""
+        rate = self.settings.stream_sample_rate
+        self.reload_volume_limits()
+        stream = ZoneStream(slug, name, rate, self.settings.stream_bitrate)
+        sinks: list[Sink] = [stream]
+        if self._local_output and slug == self.settings.local_output_zone:
+            sinks.append(self._local_output)
+        self.streams[slug] = stream
+        self.playouts[slug] = ZonePlayout(
+            slug, rate, sinks, self.settings.resume_interrupted,
+            gain_at=lambda timestamp, slug=slug: self._volume_limits[slug].gain_at(timestamp),
+        )  # fmt: skip
+        self.playouts[slug].start()
 
     def reload_volume_limits(self) -> None:
         """Read each village's volume ceilings (its own, else the commune's); called again after an edit."""

@@ -29,6 +29,7 @@ from web import (
     pages_programmes,
     pages_reports,
     pages_rules,
+    pages_villages,
     pages_voices,
     remote_control,
     retention_job,
@@ -102,6 +103,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(pages_programmes.router)
     app.include_router(pages_voices.router)
     app.include_router(pages_rules.router)
+    app.include_router(pages_villages.router)
     app.include_router(audit_trail.router)
     app.include_router(pages_reports.router)
     app.include_router(retention_job.router)
