@@ -18,6 +18,7 @@ from web.api import BulletinIn, BulletinOut, bulletin_out, refusal
 from web.csrf import require_csrf
 from web.deps import ApiApprover, ApiDrafter, ApiUser, SchedulerDep, SessionDep, SettingsDep, audit
 from web.timefmt import as_utc
+from web.validation import RowId
 
 router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(require_csrf)])
 REFUSED = {404: {"description": "Không có bản tin này"}, 422: {"description": "Bị từ chối; lý do bằng tiếng Việt"}}
@@ -31,7 +32,7 @@ class NoteIn(BaseModel):
     note: str = ""
 
 
-def _exists(session: SessionDep, bulletin_id: int) -> Bulletin:
+def _exists(session: SessionDep, bulletin_id: RowId) -> Bulletin:
     bulletin = session.get(Bulletin, bulletin_id)
     if bulletin is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Không có bản tin này.")
@@ -52,14 +53,14 @@ def list_bulletins(
 
 
 @router.get("/bulletins/{bulletin_id}", responses=REFUSED)
-def get_bulletin(bulletin_id: int, session: SessionDep, _user: ApiUser) -> BulletinOut:
+def get_bulletin(bulletin_id: RowId, session: SessionDep, _user: ApiUser) -> BulletinOut:
     _exists(session, bulletin_id)
     return bulletin_out(session, bulletin_id)
 
 
 @router.put("/bulletins/{bulletin_id}", response_model=BulletinOut, responses=REFUSED)
 def edit_bulletin(
-    bulletin_id: int, body: BulletinIn, request: Request, session: SessionDep, settings: SettingsDep,
+    bulletin_id: RowId, body: BulletinIn, request: Request, session: SessionDep, settings: SettingsDep,
     scheduler: SchedulerDep, user: ApiDrafter,
 ) -> BulletinOut | JSONResponse:  # fmt: skip
     """Replace a bulletin not yet aired; its planned airings are called off and approval starts again."""
@@ -78,7 +79,7 @@ def edit_bulletin(
 
 @router.post("/bulletins/{bulletin_id}/approve", response_model=BulletinOut, responses=REFUSED)
 def approve_bulletin(
-    bulletin_id: int, body: ApproveIn, request: Request, session: SessionDep, scheduler: SchedulerDep,
+    bulletin_id: RowId, body: ApproveIn, request: Request, session: SessionDep, scheduler: SchedulerDep,
     user: ApiApprover,
 ) -> BulletinOut | JSONResponse:  # fmt: skip
     """Approve the audio you heard and plan the bulletin's airings."""
@@ -93,7 +94,7 @@ def approve_bulletin(
 
 @router.post("/bulletins/{bulletin_id}/return", response_model=BulletinOut, responses=REFUSED)
 def return_bulletin(
-    bulletin_id: int, body: NoteIn, request: Request, session: SessionDep, user: ApiApprover
+    bulletin_id: RowId, body: NoteIn, request: Request, session: SessionDep, user: ApiApprover
 ) -> BulletinOut | JSONResponse:
     """Send a waiting bulletin back to its author as nháp, with the reason."""
     bulletin = _exists(session, bulletin_id)
@@ -107,7 +108,7 @@ def return_bulletin(
 
 @router.post("/bulletins/{bulletin_id}/review", response_model=BulletinOut, responses=REFUSED)
 def review_bulletin(
-    bulletin_id: int, body: NoteIn, request: Request, session: SessionDep, user: ApiApprover
+    bulletin_id: RowId, body: NoteIn, request: Request, session: SessionDep, user: ApiApprover
 ) -> BulletinOut | JSONResponse:
     """Close the review of a khẩn cấp bulletin that aired without approval."""
     bulletin = _exists(session, bulletin_id)

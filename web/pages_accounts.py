@@ -17,6 +17,7 @@ from radio.storage.models import User, Zone
 from web.csrf import require_csrf
 from web.deps import PageAdmin, SessionDep, api_user_any, audit, page_user_any
 from web.pages import render
+from web.validation import RowId
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
 api_router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(require_csrf)])
@@ -92,7 +93,7 @@ async def add_user(request: Request, session: SessionDep, user: PageAdmin) -> Re
     return RedirectResponse("/users", status_code=status.HTTP_303_SEE_OTHER)
 
 
-def _target(session: Session, user_id: int) -> User:
+def _target(session: Session, user_id: RowId) -> User:
     target = session.get(User, user_id)
     if target is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Không có tài khoản này.")
@@ -100,7 +101,7 @@ def _target(session: Session, user_id: int) -> User:
 
 
 @router.post("/users/{user_id}")
-async def edit_user(request: Request, user_id: int, session: SessionDep, user: PageAdmin) -> Response:
+async def edit_user(request: Request, user_id: RowId, session: SessionDep, user: PageAdmin) -> Response:
     target, form = _target(session, user_id), await request.form()
     role, zones = str(form.get("role", "")), _zones(session, [str(slug) for slug in form.getlist("zones")])
     try:
@@ -115,7 +116,7 @@ async def edit_user(request: Request, user_id: int, session: SessionDep, user: P
 
 
 @router.post("/users/{user_id}/reset-password")
-def reset_user_password(request: Request, user_id: int, session: SessionDep, user: PageAdmin) -> Response:
+def reset_user_password(request: Request, user_id: RowId, session: SessionDep, user: PageAdmin) -> Response:
     target = _target(session, user_id)
     password = reset_password(target)
     audit(request, session, user, "user.reset_password", target.username)

@@ -25,6 +25,7 @@ from web.csrf import require_csrf
 from web.deps import PageApprover, PageDrafter, PageUser, SchedulerDep, SessionDep, SettingsDep, audit
 from web.pages import PRIORITY_LABELS, render
 from web.timefmt import as_utc, local_text
+from web.validation import RowId
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
 
@@ -176,7 +177,7 @@ async def compose_submit(
     return await _compose_or_edit(request, session, settings, scheduler, user, None)
 
 
-def _bulletin(session: Session, bulletin_id: int) -> Bulletin:
+def _bulletin(session: Session, bulletin_id: RowId) -> Bulletin:
     bulletin = session.get(Bulletin, bulletin_id)
     if bulletin is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Không có bản tin này.")
@@ -185,7 +186,7 @@ def _bulletin(session: Session, bulletin_id: int) -> Bulletin:
 
 @router.get("/bulletins/{bulletin_id}/edit")
 def edit_page(
-    request: Request, bulletin_id: int, session: SessionDep, settings: SettingsDep, user: PageDrafter
+    request: Request, bulletin_id: RowId, session: SessionDep, settings: SettingsDep, user: PageDrafter
 ) -> HTMLResponse:
     bulletin = _bulletin(session, bulletin_id)
     context = _compose_context(
@@ -196,7 +197,7 @@ def edit_page(
 
 @router.post("/bulletins/{bulletin_id}/edit")
 async def edit_submit(
-    request: Request, bulletin_id: int, session: SessionDep, settings: SettingsDep, scheduler: SchedulerDep,
+    request: Request, bulletin_id: RowId, session: SessionDep, settings: SettingsDep, scheduler: SchedulerDep,
     user: PageDrafter,
 ) -> Response:  # fmt: skip
     _bulletin(session, bulletin_id)
@@ -217,7 +218,7 @@ def bulletins_page(request: Request, session: SessionDep, user: PageUser, state:
 
 
 @router.get("/bulletins/{bulletin_id}")
-def bulletin_page(request: Request, bulletin_id: int, session: SessionDep, user: PageUser) -> Response:
+def bulletin_page(request: Request, bulletin_id: RowId, session: SessionDep, user: PageUser) -> Response:
     bulletin = _bulletin(session, bulletin_id)
     return render(
         request, "bulletin.html", user=user, bulletin=bulletin, labels=STATUS_LABELS, priorities=PRIORITY_LABELS,
@@ -225,12 +226,12 @@ def bulletin_page(request: Request, bulletin_id: int, session: SessionDep, user:
     )  # fmt: skip
 
 
-def _after(request: Request, bulletin_id: int, flash: str) -> RedirectResponse:
+def _after(request: Request, bulletin_id: RowId, flash: str) -> RedirectResponse:
     request.session["flash"] = flash
     return RedirectResponse(f"/bulletins/{bulletin_id}", status_code=status.HTTP_303_SEE_OTHER)
 
 
-def _refused(request: Request, session: Session, user: User, bulletin_id: int, refusal: Refusal) -> HTMLResponse:
+def _refused(request: Request, session: Session, user: User, bulletin_id: RowId, refusal: Refusal) -> HTMLResponse:
     session.rollback()
     bulletin = _bulletin(session, bulletin_id)
     return render(
@@ -241,7 +242,7 @@ def _refused(request: Request, session: Session, user: User, bulletin_id: int, r
 
 @router.post("/bulletins/{bulletin_id}/approve")
 async def approve_submit(
-    request: Request, bulletin_id: int, session: SessionDep, settings: SettingsDep, scheduler: SchedulerDep,
+    request: Request, bulletin_id: RowId, session: SessionDep, settings: SettingsDep, scheduler: SchedulerDep,
     user: PageApprover,
 ) -> Response:  # fmt: skip
     _bulletin(session, bulletin_id)
@@ -255,7 +256,7 @@ async def approve_submit(
 
 
 @router.post("/bulletins/{bulletin_id}/return")
-async def return_submit(request: Request, bulletin_id: int, session: SessionDep, user: PageApprover) -> Response:
+async def return_submit(request: Request, bulletin_id: RowId, session: SessionDep, user: PageApprover) -> Response:
     bulletin = _bulletin(session, bulletin_id)
     note = str((await request.form()).get("note", ""))
     try:
@@ -267,7 +268,7 @@ async def return_submit(request: Request, bulletin_id: int, session: SessionDep,
 
 
 @router.post("/bulletins/{bulletin_id}/review")
-async def review_submit(request: Request, bulletin_id: int, session: SessionDep, user: PageApprover) -> Response:
+async def review_submit(request: Request, bulletin_id: RowId, session: SessionDep, user: PageApprover) -> Response:
     bulletin = _bulletin(session, bulletin_id)
     note = str((await request.form()).get("note", ""))
     try:
