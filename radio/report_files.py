@@ -20,6 +20,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 
 from radio.reports import MonthReport, VillageFigures, evidence_label, footnotes, percent
+from radio.spreadsheet import text_row
 from radio.topics import TOPIC_LABELS, Topic
 
 HEADERS = [
@@ -56,7 +57,7 @@ def report_csv(report: MonthReport) -> str:
     writer = csv.writer(out)
     writer.writerow(HEADERS)
     for row in table_rows(report):
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow(text_row("" if value is None else value for value in row))  # village names are typed
     return out.getvalue()
 
 
