@@ -29,3 +29,4 @@ bench: $(VENV)/.installed
 	$(PY) bench/tts.py
 	$(PY) bench/punctuality.py
 	$(PY) bench/sync.py
+	$(PY) bench/fanout.py

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 BACKLOG_S = 60  # a listener further behind than this is dropped (it stopped reading)
 OPUS_BITRATE = "32k"  # Opus at 32 kbit/s mono carries speech and music as well as MP3 at 64
+OPUS_SAMPLE_RATE = 48000  # Opus's own rate; the village's PCM is resampled to it
 _READ_SIZE = 65536
 _OGG_PAGE_HEADER = struct.Struct("<4sBBqIIIB")  # capture, version, flags, granule, serial, sequence, crc, segments
 
@@ -225,7 +226,7 @@ class ZoneStream:
                 imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error",
                 "-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0",
                 "-map", "0:a", "-c:a", "libmp3lame", "-b:a", bitrate, "-f", "mp3", "-flush_packets", "1", "pipe:1",
-                "-map", "0:a", "-c:a", "libopus", "-b:a", OPUS_BITRATE, "-ar", "48000",
+                "-map", "0:a", "-c:a", "libopus", "-b:a", OPUS_BITRATE, "-ar", str(OPUS_SAMPLE_RATE),
                 "-f", "ogg", "-page_duration", "100000", "-flush_packets", "1", f"pipe:{ogg_write}",
             ],
             stdin=subprocess.PIPE,

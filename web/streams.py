@@ -27,6 +27,7 @@ from radio.icecast import icecast_sources
 from radio.icy import METAINT, with_metadata
 from radio.listeners import ListenerRecorder, Visit, recent_listeners
 from radio.station import Station
+from radio.zone_stream import OPUS_BITRATE, OPUS_SAMPLE_RATE
 from web.deps import ApiUser, SessionDep, SettingsDep, StationDep, remote_of
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -108,8 +109,8 @@ async def live_stream(
         "Cache-Control": "no-cache, no-store",
         # ICY clients read these as UTF-8 bytes; Starlette writes header values as latin-1
         "icy-name": f"Đài truyền thanh - {stream.name}".encode().decode("latin-1"),
-        "icy-br": stream.bitrate.rstrip("k") if fmt == "mp3" else "32",
-        "icy-sr": str(stream.sample_rate if fmt == "mp3" else 48000),
+        "icy-br": (stream.bitrate if fmt == "mp3" else OPUS_BITRATE).rstrip("k"),
+        "icy-sr": str(stream.sample_rate if fmt == "mp3" else OPUS_SAMPLE_RATE),
         "icy-pub": "0",
     }
     audio = stream.listen(fmt)
