@@ -11,12 +11,14 @@ import logging
 import re
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from radio.audit_labels import DetailReader, action_label, person_label
 from radio.errors import Refusal
 from radio.roles import Role
 from radio.security import hash_password, verify_password
@@ -64,18 +66,48 @@ def authenticate(session: Session, username: str, password: str, now: datetime, 
     return user
 
 
-def audit_events(session: Session, limit: int = 1000) -> list[AuditEvent]:
-    return list(session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)))
+@dataclass(frozen=True)
+class AuditLine:
+    """One audit event as officials read it, beside the codes stored as evidence."""
+
+    at: datetime
+    person: str  # full name (user name), or the station's name for the actor
+    username: str
+    action: str  # the stored code, e.g. "bulletin.create"
+    action_label: str
+    detail: str  # in Vietnamese where its shape is known
+    raw_detail: str
+    remote: str
 
 
-def audit_csv(events: Iterable[AuditEvent], tz: ZoneInfo) -> str:
+def audit_events(session: Session, tz: ZoneInfo, limit: int = 1000) -> list[AuditLine]:
+    """The latest events first, with full names as the accounts hold them now and villages by name."""
+    rows = session.execute(
+        select(AuditEvent, User.full_name).outerjoin(User, User.id == AuditEvent.user_id)
+        .order_by(AuditEvent.id.desc()).limit(limit)
+    ).all()  # fmt: skip
+    read = DetailReader(tz, dict(session.execute(select(Zone.slug, Zone.name)).tuples().all()))
+    return [
+        AuditLine(event.at, person_label(event.username, full_name or ""), event.username, event.action,
+                  action_label(event.action), read(event.action, event.detail), event.detail, event.remote)
+        for event, full_name in rows
+    ]  # fmt: skip
+
+
+AUDIT_CSV_HEADERS = ["Thời điểm", "Người dùng", "Tên đăng nhập", "Thao tác", "Mã thao tác", "Chi tiết",
+                     "Chi tiết gốc", "Địa chỉ"]  # fmt: skip
+
+
+def audit_csv(lines: Iterable[AuditLine], tz: ZoneInfo) -> str:
+    """Vietnamese columns for the reader, and the stored codes and details beside them for scripts and evidence."""
     out = io.StringIO()
     out.write("\ufeff")  # Excel reads UTF-8 only with a byte-order mark
     writer = csv.writer(out)
-    writer.writerow(["Thời điểm", "Người dùng", "Thao tác", "Chi tiết", "Địa chỉ"])
-    for event in events:
-        writer.writerow(text_row([event.at.astimezone(tz).isoformat(timespec="seconds"), event.username,
-                                  event.action, event.detail, event.remote]))  # fmt: skip
+    writer.writerow(AUDIT_CSV_HEADERS)
+    for line in lines:
+        at = line.at.astimezone(tz).isoformat(timespec="seconds")
+        writer.writerow(text_row([at, line.person, line.username, line.action_label, line.action, line.detail,
+                                  line.raw_detail, line.remote]))  # fmt: skip
     return out.getvalue()
 
 

@@ -39,13 +39,26 @@ def test_actions_are_in_the_audit_trail_with_who_and_where(fresh: LiveServer) ->
     assert made.status_code == 201
     client.post("/lexicon", data={"text": "Nà Hin\tNà Hỉn\n", "action": "save"})
     rows = list(csv.reader(io.StringIO(client.get("/audit.csv").text.lstrip("\ufeff"))))
-    assert rows[0] == ["Thời điểm", "Người dùng", "Thao tác", "Chi tiết", "Địa chỉ"]
-    actions = [(row[1], row[2], row[4]) for row in rows[1:]]
+    assert rows[0] == ["Thời điểm", "Người dùng", "Tên đăng nhập", "Thao tác", "Mã thao tác", "Chi tiết",
+                       "Chi tiết gốc", "Địa chỉ"]  # fmt: skip
+    actions = [(row[2], row[4], row[7]) for row in rows[1:]]
     assert ("admin", "lexicon.save", "127.0.0.1") in actions
-    assert ("admin", "bulletin.schedule", "127.0.0.1") in actions
+    assert ("admin", "bulletin.create", "127.0.0.1") in actions
     assert ("admin", "login", "127.0.0.1") in actions
     assert ("admin", "login.failed", "127.0.0.1") in actions
-    assert "Nhật ký thao tác" in client.get("/audit").text
+    by_code = {row[4]: row for row in rows[1:]}
+    created = by_code["bulletin.create"]  # the demo admin's full name is "Quản trị"
+    assert created[1] == "Quản trị (admin)" and created[3] == "Soạn bản tin"
+    assert created[5].split(" ", 1)[1] == "“Họp thôn”, thông thường, tới Thôn Đông, phát ngay → Đã lên lịch"
+    assert "ordinary to thon-dong at now → scheduled" in created[6]  # the stored evidence, as written
+    assert (by_code["login"][3], by_code["login"][5], by_code["login"][6]) == ("Đăng nhập", "Đăng nhập thành công",
+                                                                              "logged in")  # fmt: skip
+    assert (by_code["lexicon.save"][3], by_code["lexicon.save"][5]) == ("Lưu từ điển phát âm", "1 mục")
+    page = client.get("/audit").text
+    assert "Nhật ký thao tác" in page and ">Soạn bản tin<" in page and ">Quản trị (admin)<" in page
+    assert ">Đăng nhập thành công<" in page and ">logged in<" not in page
+    assert ">Sai tên đăng nhập hoặc mật khẩu<" in page
+    assert "tới Thôn Đông, phát ngay → Đã lên lịch" in page and "→ scheduled<" not in page
 
 
 def test_forms_and_api_refuse_requests_without_the_session_token(fresh: LiveServer) -> None:
