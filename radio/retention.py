@@ -205,14 +205,14 @@ def _prune(
 def run_retention(
     sessions: sessionmaker[Session], settings: Settings, now: datetime, dry_run: bool = False
 ) -> RetentionReport:
-    """Remove what the retention period no longer keeps (RetentionError if the chain does not verify)."""
+    """Remove what the retention period no longer keeps (RetentionError if the chain does not verify). The caller
+    reports the summary (the server's log, the command's output), so a console run prints it once."""
     if settings.retention_months <= 0:
         raise RetentionError("retention_months is 0: everything is kept")
     report, files = _prune(sessions, settings, now, dry_run)
     for path in files:
         (settings.audio_dir / path).unlink(missing_ok=True)
         log.info("retention: removed audio file %s", path)
-    log.info("retention: %s", report.summary())
     return report
 
 
@@ -238,7 +238,7 @@ class RetentionJob:
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
-                run_retention(self._sessions, self._settings, datetime.now(UTC))
+                log.info("retention: %s", run_retention(self._sessions, self._settings, datetime.now(UTC)).summary())
             except Exception:  # a failed run (chain broken, disk error) must not stop the next day's
                 log.exception("retention run failed")
             self._stop.wait(_seconds_to_next_run(datetime.now(UTC), self._settings.tz))

@@ -107,11 +107,13 @@ def test_retention_keeps_twelve_months_and_what_is_still_needed(settings: Settin
     dry = radio("retention", "run", "--dry-run", data_dir=settings.data_dir)
     assert dry.returncode == 0, dry.stderr
     assert "would remove" in dry.stdout and "6 chain entries" in dry.stdout and "3 audio files" in dry.stdout
+    assert (dry.stdout + dry.stderr).count("would remove") == 1  # the summary once, not also logged
     assert _counts(database) == before
     assert all((settings.audio_dir / f"{sha}.mp3").exists() for sha in history.removed_audio)
 
     done = radio("retention", "run", data_dir=settings.data_dir)
     assert done.returncode == 0, done.stderr
+    assert (done.stdout + done.stderr).count("removed everything older") == 1
     assert (
         "removed" in done.stdout and "6 chain entries, 6 airings, 4 receipts, 3 programmes, 2 bulletins" in done.stdout
     )
