@@ -17,13 +17,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from radio.storage.models import Broadcast, ChainCheckpoint, ChainEntry, Receipt
+from radio.storage.models import Broadcast, BroadcastStatus, ChainCheckpoint, ChainEntry, Receipt
 
 GENESIS = "0" * 64
 AIRING = "airing"
@@ -153,10 +153,15 @@ class Verification:
     reason: str = ""
     checkpoint: ChainCheckpoint | None = None
     digests: tuple[DigestCheck, ...] = field(default=())
+    unchained_airings: tuple[int, ...] = ()  # finished airings with no entry: the newest entries were removed
+    unchained_receipts: tuple[int, ...] = ()
 
     @property
     def intact(self) -> bool:
-        return self.first_bad_entry is None and all(check.matches for check in self.digests)
+        return (
+            self.first_bad_entry is None and all(check.matches for check in self.digests)
+            and not self.unchained_airings and not self.unchained_receipts
+        )  # fmt: skip
 
 
 def _problem(session: Session, entry: ChainEntry, prev_hash: str, latest_receipt_entries: set[int]) -> str:
@@ -217,4 +222,26 @@ def verify(session: Session, tz: ZoneInfo | None = None, digests: dict[date, str
                 break
         prev_hash, recomputed = entry.hash, link_hash(recomputed, entry.payload)
     settle(None)
-    return Verification(count, first_bad, reason, checkpoint, tuple(checks))
+    unchained_airings, unchained_receipts = _unchained(session, checkpoint)
+    return Verification(count, first_bad, reason, checkpoint, tuple(checks), unchained_airings, unchained_receipts)
+
+
+FINAL = (BroadcastStatus.aired, BroadcastStatus.interrupted, BroadcastStatus.missed, BroadcastStatus.failed)
+RECEIPT_CHAINING_DELAY = timedelta(minutes=1)  # receipts are chained by the evidence writer just after they arrive
+
+
+def _unchained(session: Session, checkpoint: ChainCheckpoint | None) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Finished airings and receipts that no entry covers: walking the chain cannot see its newest entries
+    deleted, the rows they proved can."""
+    airings = select(Broadcast.id).where(
+        Broadcast.status.in_(FINAL),
+        Broadcast.id.not_in(select(ChainEntry.subject_id).where(ChainEntry.kind == AIRING)),
+    )
+    receipts = select(Receipt.id).where(
+        Receipt.received_at < datetime.now(UTC) - RECEIPT_CHAINING_DELAY,
+        Receipt.id.not_in(select(ChainEntry.subject_id).where(ChainEntry.kind == RECEIPT)),
+    )
+    if checkpoint is not None:  # rows older than the retention checkpoint lost their entries on purpose
+        airings = airings.where(Broadcast.planned_at > checkpoint.entry_created_at)
+        receipts = receipts.where(Receipt.received_at > checkpoint.entry_created_at)
+    return tuple(session.scalars(airings.order_by(Broadcast.id))), tuple(session.scalars(receipts.order_by(Receipt.id)))

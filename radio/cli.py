@@ -206,6 +206,11 @@ def _log_verify(settings: Settings, args: argparse.Namespace) -> int:
                   file=sys.stderr)  # fmt: skip
     if result.first_bad_entry is not None:
         print(f"as-run log ALTERED at entry {result.first_bad_entry}: {result.reason}", file=sys.stderr)
+    if result.unchained_airings or result.unchained_receipts:
+        missing = [f"airing {i}" for i in result.unchained_airings]
+        missing += [f"receipt {i}" for i in result.unchained_receipts]
+        print(f"as-run log INCOMPLETE: {', '.join(missing[:20])} finished but not in the chain (its newest entries "
+              "were removed?)", file=sys.stderr)  # fmt: skip
     if result.intact:
         print(f"as-run log intact: {result.entries} entries verified")
         return 0

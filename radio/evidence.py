@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, joinedload, sessionmaker
+from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 from tenacity import retry, retry_if_exception_type, stop_after_delay, wait_exponential
 
 from radio.as_run_chain import append_airing, append_receipt
@@ -41,6 +41,8 @@ STATUS_LABELS = {
 
 
 INTERRUPTERS = {RANK_EMERGENCY: "an emergency", RANK_LIVE: "live", RANK_TONE: "a test tone"}  # as stored in notes
+
+RECEIPT_LABELS = {"started": "đang phát", "ended": "đã phát", "interrupted": "bị ngắt"}
 
 KIND_LABELS = {
     "chime": "Nhạc hiệu",
@@ -203,14 +205,38 @@ def _append_note(broadcast: Broadcast, note: str) -> None:
         broadcast.note = f"{broadcast.note}; {note}" if broadcast.note else note
 
 
-def recent_broadcasts(session: Session, limit: int = 500) -> list[Broadcast]:
+def recent_broadcasts(session: Session, limit: int = 500, until: datetime | None = None) -> list[Broadcast]:
+    """The log, newest first, with each airing's speaker receipts; only airings due by `until` when it is given
+    (the page and its CSV: later plans belong to the calendar)."""
     statement = (
         select(Broadcast)
-        .options(joinedload(Broadcast.zone))
+        .options(joinedload(Broadcast.zone), selectinload(Broadcast.receipts).joinedload(Receipt.speaker))
         .order_by(Broadcast.planned_at.desc(), Broadcast.id.desc())
         .limit(limit)
     )
+    if until is not None:
+        statement = statement.where(Broadcast.planned_at <= until)
     return list(session.scalars(statement))
+
+
+def receipts_summary(broadcast: Broadcast, tz: ZoneInfo) -> str:
+    """What the village's speaker agents said of this airing, for the CSV: "Cụm loa 1: 08:50:00,001 – đã phát"."""
+    return "; ".join(
+        f"{receipt.speaker.name}: {clock(receipt.started_at, tz)} – {receipt_label(receipt.outcome)}"
+        for receipt in broadcast.receipts
+    )
+
+
+def receipt_label(outcome: str) -> str:
+    return RECEIPT_LABELS.get(outcome, outcome)
+
+
+def clock(moment: datetime | None, tz: ZoneInfo) -> str:
+    """Commune time to the millisecond, with a decimal comma: what proves two loudspeakers played together."""
+    if moment is None:
+        return "—"
+    local = moment.astimezone(tz)
+    return f"{local:%H:%M:%S},{local.microsecond // 1000:03d}"
 
 
 def _local(moment: datetime | None, tz: ZoneInfo) -> str:
@@ -226,7 +252,18 @@ def broadcasts_csv(broadcasts: Iterable[Broadcast], tz: ZoneInfo) -> str:
     out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow(
-        ["Mã", "Nội dung", "Thôn, xóm", "Hẹn lúc", "Bắt đầu", "Kết thúc", "Trạng thái", "Mã tệp (sha256)", "Ghi chú"]
+        [
+            "Mã",
+            "Nội dung",
+            "Thôn, xóm",
+            "Hẹn lúc",
+            "Bắt đầu",
+            "Kết thúc",
+            "Trạng thái",
+            "Mã tệp (sha256)",
+            "Ghi chú",
+            "Cụm loa xác nhận",
+        ]
     )
     for row in broadcasts:
         writer.writerow(
@@ -240,6 +277,7 @@ def broadcasts_csv(broadcasts: Iterable[Broadcast], tz: ZoneInfo) -> str:
                 STATUS_LABELS[row.status],
                 row.audio_sha256,
                 note_label(row.note, tz),
+                receipts_summary(row, tz),
             ])
         )  # fmt: skip
     return out.getvalue()

@@ -94,6 +94,14 @@ class BulletinIn(ReadingIn):
     send: bool = Field(True, description="false: keep as nháp. true: send on (approved at once if you may approve).")
 
 
+class ReceiptOut(BaseModel):
+    speaker: str
+    outcome: str = Field(description="started, ended or interrupted, as the speaker agent reported it")
+    started_at: datetime | None
+    ended_at: datetime | None
+    audio_sha256: str
+
+
 class BroadcastOut(BaseModel):
     id: int
     bulletin_id: int | None
@@ -108,6 +116,7 @@ class BroadcastOut(BaseModel):
     status: str
     audio_sha256: str | None
     note: str
+    receipts: list[ReceiptOut] = Field(description="What each speaker agent of the village said it played")
 
     @classmethod
     def of(cls, row: Broadcast) -> BroadcastOut:
@@ -125,7 +134,12 @@ class BroadcastOut(BaseModel):
             status=row.status.value,
             audio_sha256=row.audio_sha256,
             note=row.note,
-        )
+            receipts=[
+                ReceiptOut(speaker=r.speaker.name, outcome=r.outcome, started_at=r.started_at, ended_at=r.ended_at,
+                           audio_sha256=r.audio_sha256)
+                for r in row.receipts
+            ],
+        )  # fmt: skip
 
 
 class BulletinOut(BaseModel):
@@ -251,15 +265,15 @@ def bulletin_out(session: Session, bulletin_id: int) -> BulletinOut:
     return BulletinOut.of(bulletin, rows)
 
 
-@router.get("/broadcasts", summary="The as-run log, newest first")
+@router.get("/broadcasts", summary="The as-run log, newest first (plans included), with speaker receipts")
 def broadcasts(session: SessionDep, _user: ApiUser, limit: RowCount = 500) -> list[BroadcastOut]:
     return [BroadcastOut.of(row) for row in recent_broadcasts(session, limit)]
 
 
-@router.get("/broadcasts.csv", summary="The as-run log as CSV", response_class=Response)
+@router.get("/broadcasts.csv", summary="The as-run log as CSV: airings due so far", response_class=Response)
 def broadcasts_as_csv(session: SessionDep, settings: SettingsDep, _user: ApiUser) -> Response:
     return Response(
-        broadcasts_csv(recent_broadcasts(session, limit=100_000), settings.tz),
+        broadcasts_csv(recent_broadcasts(session, limit=100_000, until=datetime.now(UTC)), settings.tz),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="nhat-ky-phat-song.csv"'},
     )

@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from radio.accounts import authenticate
 from radio.dashboard import problem_broadcasts, upcoming_broadcasts, village_statuses
 from radio.errors import Refusal
-from radio.evidence import KIND_LABELS, STATUS_LABELS, note_label, recent_broadcasts
+from radio.evidence import KIND_LABELS, STATUS_LABELS, clock, note_label, receipt_label, recent_broadcasts
 from radio.fleet import fleet
 from radio.roles import ROLE_LABELS, Permission, can
 from web.csrf import csrf_token, require_csrf
@@ -38,6 +38,8 @@ def render(request: Request, name: str, code: int = 200, **context: Any) -> HTML
     context["status_label"] = lambda value: STATUS_LABELS[value]
     context["kind_label"] = lambda value: KIND_LABELS[value]
     context["note"] = lambda text: note_label(text, settings.tz)
+    context["clock"] = lambda moment: clock(moment, settings.tz)
+    context["receipt_label"] = receipt_label
     context["csrf"] = csrf_token(request)
     user = context.get("user")  # menus and buttons follow the same matrix the routes enforce
     context["can"] = lambda permission: user is not None and can(user, Permission(permission))
@@ -94,10 +96,11 @@ def dashboard(
 
 @router.get("/log")
 def log_page(request: Request, session: SessionDep, user: PageUser) -> HTMLResponse:
-    return render(request, "log.html", user=user, broadcasts=recent_broadcasts(session))
+    return render(request, "log.html", user=user, broadcasts=recent_broadcasts(session, until=datetime.now(UTC)))
 
 
 ERROR_TITLES = {403: "Không có quyền", 404: "Không tìm thấy"}
+_STARLETTE_DETAILS = {"Not Found": "Không có trang này. Hãy kiểm tra lại địa chỉ."}  # unknown URLs
 
 
 async def page_errors(request: Request, error: Exception) -> Response:
@@ -107,5 +110,6 @@ async def page_errors(request: Request, error: Exception) -> Response:
         return await http_exception_handler(request, error)
     user = getattr(request.state, "user", None)
     return render(
-        request, "error.html", error.status_code, user=user, title=ERROR_TITLES[error.status_code], detail=error.detail
-    )
+        request, "error.html", error.status_code, user=user, title=ERROR_TITLES[error.status_code],
+        detail=_STARLETTE_DETAILS.get(error.detail, error.detail),
+    )  # fmt: skip

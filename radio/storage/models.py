@@ -349,6 +349,7 @@ class Broadcast(Base):
     bulletin: Mapped[Bulletin | None] = relationship()
     zone: Mapped[Zone] = relationship()
     programme: Mapped[Programme | None] = relationship()
+    receipts: Mapped[list[Receipt]] = relationship(viewonly=True, order_by="Receipt.speaker_id")
 
 
 class ChainEntry(Base):

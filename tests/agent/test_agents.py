@@ -83,6 +83,11 @@ def test_agents_play_on_time_through_a_station_power_cut(tmp_path: Path, monkeyp
         wait_until(lambda: _ended_once(server, second_ids, len(agents)), 40, "receipts after the restart")
         fleet = server.client().get("/fleet").text
         assert "Mục lúc mất điện" in fleet
+        during = [r for r in server.client().get("/api/broadcasts").json() if r["id"] in second_ids]
+        assert sorted(len(r["receipts"]) for r in during) == [1, 5]  # the log holds what each box said it played
+        assert all(receipt["outcome"] == "ended" for r in during for receipt in r["receipts"])
+        log_page = server.client().get("/log").text
+        assert all(f"Loa Đông {n}: " in log_page for n in range(1, 6)) and "– đã phát" in log_page
     finally:
         for agent in agents:
             agent.stop()

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from radio.as_run_chain import append_airing
+from radio.as_run_chain import append_airing, append_receipt
 from radio.config import Settings
 from radio.storage.models import (
     AudioAsset,
@@ -90,12 +90,19 @@ class History:
         )  # fmt: skip
         self.session.add(broadcast)
         self.session.flush()
+        receipt = None
         if receipt_from is not None:
-            self.session.add(Receipt(speaker_id=receipt_from.id, broadcast_id=broadcast.id, outcome="ended",
-                                     audio_sha256=broadcast.audio_sha256 or "", started_at=started, ended_at=ended,
-                                     received_at=ended or planned))  # fmt: skip
+            receipt = Receipt(speaker_id=receipt_from.id, broadcast_id=broadcast.id, outcome="ended",
+                              audio_sha256=broadcast.audio_sha256 or "", started_at=started, ended_at=ended,
+                              received_at=ended or planned)  # fmt: skip
+            self.session.add(receipt)
         if status not in (BroadcastStatus.planned, BroadcastStatus.on_air, BroadcastStatus.cancelled):
             entry: ChainEntry = append_airing(self.session, broadcast)
             entry.created_at = ended or planned
+            self.session.flush()
+        if receipt is not None:  # chained just after, as the evidence writer does when the speaker reports
+            receipt_entry = append_receipt(self.session, receipt)
+            assert receipt_entry is not None
+            receipt_entry.created_at = ended or planned
             self.session.flush()
         return broadcast

@@ -96,7 +96,7 @@ def test_speaker_receipts_are_chained_once_per_state_and_checked(settings: Setti
         with station.sessions.begin() as session:
             record_receipt(session, speaker_id, message, datetime.now(UTC))
         station.evidence.receipt(speaker_id, broadcast)
-    station.evidence.flush()
+        station.evidence.flush()  # the writer chains the row as it stands: states that arrive together collapse
     station.evidence.close()
     station.engine.dispose()
     with sqlite3.connect(settings.data_dir / "radio.db") as db:
@@ -114,3 +114,13 @@ def test_speaker_receipts_are_chained_once_per_state_and_checked(settings: Setti
         db.execute("DELETE FROM receipts")
     deleted = radio("log", "verify", data_dir=settings.data_dir)
     assert f"ALTERED at entry {receipt_entries[0]}" in deleted.stderr and "was deleted" in deleted.stderr
+
+
+def test_deleting_the_newest_entries_is_caught_by_the_airings_they_proved(settings: Settings) -> None:
+    entries = _air_three_gaps(settings)
+    with sqlite3.connect(settings.data_dir / "radio.db") as db:  # the tail of the chain is cut off cleanly
+        (airing,) = db.execute("SELECT subject_id FROM chain_entries WHERE id = ?", (entries[-1],)).fetchone()
+        db.execute("DELETE FROM chain_entries WHERE id = ?", (entries[-1],))
+    cut = radio("log", "verify", data_dir=settings.data_dir)
+    assert cut.returncode == 1
+    assert f"INCOMPLETE: airing {airing} finished but not in the chain" in cut.stderr

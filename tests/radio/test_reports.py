@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -107,7 +108,7 @@ def test_daily_digests_anchor_each_day(settings: Settings, march: MonthReport) -
         return [e for e in entries if e.created_at.astimezone(VN).date() <= day]
 
     assert by_day[date(2026, 3, 1)].entries == 1  # 00:31 on the 1st
-    assert by_day[date(2026, 3, 2)].entries == 2
+    assert by_day[date(2026, 3, 2)].entries == 3  # two airings and one speaker receipt
     assert by_day[date(2026, 3, 2)].head_hash == written_by(date(2026, 3, 2))[-1].hash
     quiet, before = by_day[date(2026, 3, 9)], by_day[date(2026, 3, 8)]
     assert quiet.entries == 0 and quiet.head_hash == before.head_hash  # a day without airings keeps the head
@@ -121,12 +122,12 @@ def test_csv_numbers_match_the_fixture_month(march: MonthReport) -> None:
     by_name = {row["Thôn, xóm"]: row for row in rows}
     assert list(by_name) == ["Thôn Đông", "Thôn Tây", "Xóm Đồng Bãi", "Bản Nà Hin", "Tổ dân phố 5", "Toàn xã"]
     dong, total = by_name["Thôn Đông"], by_name["Toàn xã"]
-    assert (dong["Bản tin đã phát"], dong["Lượt đã phát"], dong["Tỷ lệ phát đúng kế hoạch (%)"]) == ("2", "4", "80.0")
-    assert (dong["Phút phát sóng"], dong["Buổi sáng đã nghe (ngày)"]) == ("8.5", "2")
+    assert (dong["Bản tin đã phát"], dong["Lượt đã phát"], dong["Tỷ lệ phát đúng kế hoạch (%)"]) == ("2", "4", "80,0")
+    assert (dong["Phút phát sóng"], dong["Buổi sáng đã nghe (ngày)"]) == ("8,5", "2")  # Vietnamese decimal comma
     assert dong["Xác nhận bằng"] == "Cụm loa xác nhận"
-    assert by_name["Thôn Tây"]["Tỷ lệ phát đúng kế hoạch (%)"] == "33.3"
+    assert by_name["Thôn Tây"]["Tỷ lệ phát đúng kế hoạch (%)"] == "33,3"
     assert by_name["Bản Nà Hin"]["Tỷ lệ phát đúng kế hoạch (%)"] == ""  # nothing was due
-    assert (total["Lượt đã phát"], total["Lượt có kết quả"], total["Độ phủ buổi sáng (%)"]) == ("9", "12", "57.1")
+    assert (total["Lượt đã phát"], total["Lượt có kết quả"], total["Độ phủ buổi sáng (%)"]) == ("9", "12", "57,1")
     assert (total["Chủ đề: Y tế"], total["Chủ đề: Nông nghiệp"], total["Chủ đề: Chính quyền"]) == ("2", "1", "0")
 
 
@@ -138,11 +139,13 @@ def test_xlsx_holds_the_figures_and_native_charts(march: MonthReport) -> None:
     assert rows["Thôn Đông"][1:6] == (2, 4, 5, 80.0, 8.5)
     assert rows["Toàn xã"][4] == 75.0 and rows["Toàn xã"][8] == 57.1
     assert rows["Bản Nà Hin"][4] is None
+    dong = next(row for row in sheet.iter_rows(min_row=3) if row[0].value == "Thôn Đông")  # numbers, shown 1.234,5
+    assert [cell.number_format for cell in dong[1:6]] == ["#,##0", "#,##0", "#,##0", "#,##0.0", "#,##0.0"]
     assert len(sheet._charts) == 1 and len(book["Chủ đề"]._charts) == 1  # openpyxl reads charts back
     topics = dict(book["Chủ đề"].iter_rows(min_row=2, values_only=True))
     assert topics["Y tế"] == 2 and topics["Thiên tai"] == 0
     digests = list(book["Mã nhật ký"].iter_rows(min_row=2, values_only=True))
-    assert len(digests) == 31 and all(len(row[2]) == 64 for row in digests)
+    assert len(digests) == 31 and all(len(row[2]) == 64 and not row[3] for row in digests)
 
 
 def test_pdf_text_keeps_its_vietnamese_diacritics(march: MonthReport) -> None:
@@ -150,11 +153,33 @@ def test_pdf_text_keeps_its_vietnamese_diacritics(march: MonthReport) -> None:
     assert pdf.startswith(b"%PDF")
     reader = PdfReader(io.BytesIO(pdf))
     text = "\n".join(page.extract_text() for page in reader.pages)
+    # the page's tables and charts, every one of them
     for phrase in ("Báo cáo tháng 03/2026", "Thôn Đông", "Xóm Đồng Bãi", "Độ phủ buổi sáng", "Tỷ lệ phát đúng kế hoạch",
-                   "Bản tin đã phát theo chủ đề", "Nông nghiệp", "Mã nhật ký phát sóng cuối mỗi ngày"):  # fmt: skip
+                   "Bản tin đã phát theo chủ đề", "Nông nghiệp", "Mã nhật ký phát sóng cuối mỗi ngày",
+                   "Bản tin đã phát theo chủ đề và thôn, xóm", "An ninh trật tự", "Phút phát sóng theo thôn",
+                   "Số thôn đã nghe buổi sáng theo ngày"):  # fmt: skip
         assert phrase in text, phrase
     assert march.digests[1].head_hash in text.replace("\n", "")  # the 2 March digest is printed whole
-    assert "57.1 %" in text and "75.0 %" in text
+    assert "57,1 %" in text and "75,0 %" in text and "(4/7 thôn-ngày)" in text and "phút phát sóng: 20,5" in text
+    assert re.search(r"\d\.\d", text) is None  # no "2.0" topic counts, no decimal points anywhere
+    topics = text[text.index("theo chủ đề và thôn, xóm") : text.index("Tỷ lệ phát đúng kế hoạch theo thôn")]
+    assert "Thôn Đông 0 1 1 0 0 0 0" in topics.replace("\n", " ")  # health 1, agriculture 1: integers
+    assert re.search(r"đến lúc \d", text) is None  # every day of March is over
+
+
+def test_the_current_day_is_labelled_up_to_the_report_time(settings: Settings) -> None:
+    station = build_march(settings)
+    try:
+        with station.sessions() as session:
+            report = month_report(session, settings, date(2026, 3, 1), at("2026-03-15", "14:05"))
+    finally:
+        station.stop()
+    assert report.digests[-1].day == date(2026, 3, 15) and report.digest_note(report.digests[-1]) == "đến lúc 14:05"
+    assert all(report.digest_note(digest) == "" for digest in report.digests[:-1])
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(report_pdf(report))).pages)
+    assert "15/03/2026\nđến lúc 14:05" in text and "chưa phải mã cuối ngày" in text
+    sheet = openpyxl.load_workbook(io.BytesIO(report_xlsx(report)))["Mã nhật ký"]
+    assert [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)][-2:] == [None, "đến lúc 14:05"]
 
 
 def test_month_parsing_refuses_nonsense_in_vietnamese(settings: Settings) -> None:

@@ -106,7 +106,7 @@ def test_retention_keeps_twelve_months_and_what_is_still_needed(settings: Settin
 
     dry = radio("retention", "run", "--dry-run", data_dir=settings.data_dir)
     assert dry.returncode == 0, dry.stderr
-    assert "would remove" in dry.stdout and "6 chain entries" in dry.stdout and "3 audio files" in dry.stdout
+    assert "would remove" in dry.stdout and "10 chain entries" in dry.stdout and "3 audio files" in dry.stdout
     assert (dry.stdout + dry.stderr).count("would remove") == 1  # the summary once, not also logged
     assert _counts(database) == before
     assert all((settings.audio_dir / f"{sha}.mp3").exists() for sha in history.removed_audio)
@@ -115,10 +115,10 @@ def test_retention_keeps_twelve_months_and_what_is_still_needed(settings: Settin
     assert done.returncode == 0, done.stderr
     assert (done.stdout + done.stderr).count("removed everything older") == 1
     assert (
-        "removed" in done.stdout and "6 chain entries, 6 airings, 4 receipts, 3 programmes, 2 bulletins" in done.stdout
+        "removed" in done.stdout and "10 chain entries, 6 airings, 4 receipts, 3 programmes, 2 bulletins" in done.stdout
     )
     after = _counts(database)
-    assert after["chain_entries"] == before["chain_entries"] - 6 and after["broadcasts"] == before["broadcasts"] - 6
+    assert after["chain_entries"] == before["chain_entries"] - 10 and after["broadcasts"] == before["broadcasts"] - 6
     assert not any((settings.audio_dir / f"{sha}.mp3").exists() for sha in history.removed_audio)
     assert all((settings.audio_dir / f"{sha}.mp3").exists() for sha in history.kept_audio)
     cutoff = cutoff_for(datetime.now(UTC), 12, settings.tz)
@@ -135,7 +135,7 @@ def test_retention_keeps_twelve_months_and_what_is_still_needed(settings: Settin
     verified = radio("log", "verify", "--digest", f"{history.recent_day}={digests[history.recent_day]}",
                      data_dir=settings.data_dir)  # fmt: skip
     assert verified.returncode == 0, verified.stderr
-    assert "retention checkpoint" in verified.stdout and "36 entries verified" in verified.stdout
+    assert "retention checkpoint" in verified.stdout and "60 entries verified" in verified.stdout
     assert f"digest {history.recent_day} matches" in verified.stdout
     pruned = radio("log", "verify", "--digest", f"{history.old_day}={digests[history.old_day]}",
                    data_dir=settings.data_dir)  # fmt: skip

@@ -120,6 +120,8 @@ def test_a_village_head_reaches_only_their_own_village(people: dict[str, httpx.C
     refused_page = head.get("/programmes/new")
     assert refused_page.status_code == 403 and "<h1>Không có quyền</h1>" in refused_page.text
     assert "Tài khoản của bạn không có quyền làm việc này." in refused_page.text
+    unknown = head.get("/khong-co-trang-nay")
+    assert unknown.status_code == 404 and "Không có trang này" in unknown.text
     assert _bulletin(people["viewer"]).status_code == 403
 
 

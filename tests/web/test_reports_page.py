@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sqlite3
 import time
 from pathlib import Path
@@ -31,11 +32,17 @@ def test_report_page_charts_and_exports(settings: Settings) -> None:
         html = page.text
         assert "Báo cáo tháng 03/2026" in html and html.count("<svg") == 5
         # the station marked the airing still "planned" on 31 March as missed when it started: 9 of 13, 4 of 8
-        assert "Thôn Đông" in html and "69.2 %" in html and "50.0 %" in html and "Cụm loa xác nhận" in html
+        assert "Thôn Đông" in html and "69,2 %" in html and "50,0 %" in html and "Cụm loa xác nhận" in html
+        assert "<td>8,5</td>" in html and "(9/13 lượt)" in html and ">2</text>" in html  # minutes; topic counts whole
+        assert re.search(r">\d+\.\d+( %)?<", html) is None  # no decimal points in any figure
+        assert "đến lúc" not in html.split("Ghi chú")[0]  # March is over: every digest is an end-of-day one
         assert 'href="/reports.pdf?month=2026-03"' in html and 'value="2026-03"' in html
         assert "04:00 đến trước 09:00" in html  # the footnote says what the morning session is
         assert "Tháng không hợp lệ" in client.get("/reports", params={"month": "2026-13"}).text
-        assert client.get("/reports").status_code == 200  # the current month by default
+        current = client.get("/reports")  # the current month by default; today's digest is not an end-of-day one
+        assert current.status_code == 200
+        assert re.search(r"\d\d/\d\d/\d{4} <strong>\(đến lúc \d\d:\d\d\)</strong>", current.text)
+        assert "Hôm nay chưa hết ngày" in current.text
 
         exported = client.get("/reports.csv", params={"month": "2026-03"})
         assert exported.headers["content-type"].startswith("text/csv")
@@ -47,7 +54,9 @@ def test_report_page_charts_and_exports(settings: Settings) -> None:
         pdf = client.get("/reports.pdf", params={"month": "2026-03"})
         assert pdf.headers["content-type"] == "application/pdf"
         text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
-        assert "Xóm Đồng Bãi" in text and "Mã nhật ký phát sóng cuối mỗi ngày" in text
+        assert "Xóm Đồng Bãi" in text and "Mã nhật ký phát sóng cuối mỗi ngày" in text and "69,2 %" in text
+        assert "Bản tin đã phát theo chủ đề và thôn, xóm" in text and "Số thôn đã nghe buổi sáng theo ngày" in text
+        assert rows[1][4] == "80,0" and rows[-1][5] == "20,5"  # the CSV in Vietnamese numbers too
         refused = client.get("/reports.pdf", params={"month": "tháng ba"})
         assert refused.status_code == 422 and "Tháng không hợp lệ" in refused.text
     finally:
@@ -78,4 +87,4 @@ def test_the_running_server_prunes_daily_and_backups_keep_the_checkpoint(setting
     assert radio("restore", str(archive), data_dir=restored).returncode == 0
     verified = radio("log", "verify", data_dir=restored)
     assert verified.returncode == 0, verified.stderr
-    assert "retention checkpoint" in verified.stdout and "36 entries verified" in verified.stdout
+    assert "retention checkpoint" in verified.stdout and "60 entries verified" in verified.stdout
