@@ -94,6 +94,10 @@ class MonthReport:
     def morning_label(self) -> str:
         return f"{self.morning[0]:%H:%M}–{self.morning[1]:%H:%M}"
 
+    def digest_note(self, digest: DayDigest) -> str:
+        """The day the report is made on is not over: its hash is the head so far, not the end-of-day digest."""
+        return f"đến lúc {self.generated_at:%H:%M}" if digest.day == self.generated_at.date() else ""
+
 
 def month_report(session: Session, settings: Settings, month: date, now: datetime) -> MonthReport:
     tz = settings.tz
@@ -164,12 +168,13 @@ def month_report(session: Session, settings: Settings, month: date, now: datetim
     today = now.astimezone(tz).date()
     digests = daily_digests(session, tz, month, min(last_day, today)) if month <= today else []
     commune = session.scalar(select(Commune.name).order_by(Commune.id).limit(1)) or ""
-    return MonthReport(commune, month, now, (morning_start, morning_end), villages, total, days, digests)
+    local_now = now.astimezone(tz)
+    return MonthReport(commune, month, local_now, (morning_start, morning_end), villages, total, days, digests)
 
 
 def footnotes(report: MonthReport) -> list[str]:
     """What each figure counts, in the officials' words: printed under the page and the PDF."""
-    return [
+    notes = [
         "Lượt phát tính theo giờ hẹn phát (giờ xã); không tính khoảng lặng.",
         "Tỷ lệ phát đúng kế hoạch = lượt đã phát ÷ lượt đã có kết quả (đã phát, bị ngắt, bỏ lỡ, lỗi); "
         "không tính lượt đã hủy và lượt chưa đến giờ.",
@@ -183,11 +188,26 @@ def footnotes(report: MonthReport) -> list[str]:
         "Mã nhật ký cuối ngày = mã băm sha256 của mục cuối cùng trong nhật ký phát sóng lúc hết ngày (giờ xã); "
         "kiểm tra bằng lệnh: radio log verify --digest NĂM-THÁNG-NGÀY=MÃ.",
     ]
+    if any(report.digest_note(digest) for digest in report.digests):
+        notes.append(
+            f"Hôm nay chưa hết ngày: dòng “đến lúc {report.generated_at:%H:%M}” ghi mã của nhật ký lúc lập báo cáo, "
+            "chưa phải mã cuối ngày; hãy in lại báo cáo sau khi hết ngày để có mã dùng kiểm tra."
+        )
+    return notes
 
 
 def evidence_label(village: VillageFigures) -> str:
     return "Cụm loa xác nhận" if village.by_agents else "Lượt phát của đài"
 
 
+def number(value: float, digits: int = 0) -> str:
+    """Vietnamese number writing: thousands grouped with dots, decimal comma ("1.234,5")."""
+    return f"{value:,.{digits}f}".translate(_SWAP)
+
+
 def percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}"
+    """A share with one decimal ("57,1"); a dash when there was nothing to divide."""
+    return "—" if value is None else number(value, 1)
+
+
+_SWAP = str.maketrans(",.", ".,")

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from radio.errors import Refusal
 from radio.report_files import report_csv, report_pdf, report_xlsx
-from radio.reports import MonthReport, evidence_label, footnotes, month_report, parse_month, percent
+from radio.reports import MonthReport, evidence_label, footnotes, month_report, number, parse_month, percent
 from radio.topics import TOPIC_LABELS, Topic
 from web.deps import PageUser, SessionDep, SettingsDep
 from web.pages import render
@@ -28,24 +28,24 @@ class Bar:
     text: str
 
 
-def _bars(pairs: list[tuple[str, float | None]], top: float, unit: str) -> list[Bar]:
+def _bars(pairs: list[tuple[str, float | None]], top: float, unit: str, digits: int = 1) -> list[Bar]:
     return [
         Bar(label, value, min(value / top, 1.0) if value and top else 0.0,
-            "—" if value is None else f"{value:.1f}".removesuffix(".0") + unit)
+            "—" if value is None else number(value, digits) + unit)
         for label, value in pairs
     ]  # fmt: skip
 
 
 def _charts(report: MonthReport) -> list[tuple[str, list[Bar]]]:
     villages = report.villages
-    topics = [(TOPIC_LABELS[topic], float(report.total.topics[topic])) for topic in Topic]
+    topics: list[tuple[str, float | None]] = [(TOPIC_LABELS[topic], report.total.topics[topic]) for topic in Topic]
     return [
         ("Tỷ lệ phát đúng kế hoạch theo thôn (%)", _bars([(v.name, v.delivered_pct) for v in villages], 100, " %")),
         (f"Độ phủ buổi sáng theo thôn (%), buổi sáng {report.morning_label}",
          _bars([(v.name, v.coverage_pct) for v in villages], 100, " %")),
         ("Phút phát sóng theo thôn", _bars([(v.name, v.minutes) for v in villages], max(v.minutes for v in villages)
                                            if villages else 0, "")),
-        ("Bản tin đã phát theo chủ đề", _bars(topics, max(count for _, count in topics), "")),
+        ("Bản tin đã phát theo chủ đề", _bars(topics, max(count or 0 for _, count in topics), "", digits=0)),
     ]  # fmt: skip
 
 
@@ -68,8 +68,8 @@ def reports_page(
         request, "reports.html", 422 if error else 200, user=user, report=report, error=error,
         month_value=f"{first:%Y-%m}", previous=f"{first - relativedelta(months=1):%Y-%m}",
         following=f"{first + relativedelta(months=1):%Y-%m}", charts=_charts(report), footnotes=footnotes(report),
-        topics=[(topic, TOPIC_LABELS[topic]) for topic in Topic], percent=percent, evidence=evidence_label,
-        days=report.days,
+        topics=[(topic, TOPIC_LABELS[topic]) for topic in Topic], percent=percent, number=number,
+        evidence=evidence_label, days=report.days,
     )  # fmt: skip
 
 
