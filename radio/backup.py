@@ -3,7 +3,7 @@
 The SQLite database is copied with SQLite's online backup API (a consistent snapshot even while
 playout writes evidence); audio files are immutable (named by sha256), so copying them as they are
 is safe. A restore unpacks beside the data directory and swaps it in, so a failed restore leaves
-the old data untouched.
+the old data untouched, and a successful one keeps the replaced directory beside the new one.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from radio.config import Settings
+from radio.station_lock import StationRunning, ensure_stopped
 
 DATABASE = "radio.db"
 KEPT = ("audio", "voices", "secret_key")
@@ -48,11 +49,19 @@ def backup(settings: Settings, output: Path | None = None) -> Path:
     return output
 
 
-def restore(settings: Settings, archive_path: Path, force: bool = False) -> None:
-    """Replace the data directory with the archive's content (the station must be stopped)."""
+def restore(settings: Settings, archive_path: Path, force: bool = False) -> Path | None:
+    """Replace the data directory with the archive's content; the station must be stopped.
+
+    Returns where the replaced data was kept (nothing is thrown away), or None if there was none.
+    """
     if not archive_path.is_file():
         raise BackupError(f"no backup file at {archive_path}")
     target = settings.data_dir.resolve()
+    try:
+        ensure_stopped(target)
+    except StationRunning as error:
+        message = f"{error}; stop it first (a restore under a running station loses what it records)"
+        raise BackupError(message) from error
     if target.exists() and any(target.iterdir()) and not force:
         raise BackupError(f"{target} is not empty; stop the station and pass --force to replace it")
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -66,12 +75,14 @@ def restore(settings: Settings, archive_path: Path, force: bool = False) -> None
         with sqlite3.connect(staging / DATABASE) as check:
             if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
                 raise BackupError(f"the database in {archive_path} is damaged")
-        old = target.with_name(target.name + ".before-restore")
-        if target.exists():
-            shutil.rmtree(old, ignore_errors=True)
-            target.rename(old)
+        kept = None
+        if target.exists() and any(target.iterdir()):
+            kept = target.with_name(f"{target.name}.before-restore-{datetime.now(UTC):%Y%m%dT%H%M%SZ}")
+            target.rename(kept)
+        elif target.exists():
+            target.rmdir()
         staging.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return kept

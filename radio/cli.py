@@ -44,7 +44,14 @@ def _audit(session: Session, action: str, detail: str) -> None:
 def _serve(settings: Settings, _args: argparse.Namespace) -> int:
     import uvicorn
 
+    from radio.station_lock import StationRunning, ensure_stopped
     from web.app import create_app  # the one upward import: the entry point assembles every layer
+
+    try:
+        ensure_stopped(settings.data_dir)
+    except StationRunning as error:
+        print(f"radio serve: {error}; stop it, or give this one its own RADIO_DATA_DIR", file=sys.stderr)
+        return 2
 
     uvicorn.run(
         create_app(settings),
@@ -308,11 +315,13 @@ def _restore(settings: Settings, args: argparse.Namespace) -> int:
     from radio.backup import BackupError, restore
 
     try:
-        restore(settings, Path(args.archive), force=args.force)
+        kept = restore(settings, Path(args.archive), force=args.force)
     except BackupError as error:
         print(f"radio restore: {error}", file=sys.stderr)
         return 2
     print(f"restored {args.archive} into {settings.data_dir}")
+    if kept is not None:
+        print(f"the data it replaced is kept in {kept} (delete it once the restored station is checked)")
     return 0
 
 
@@ -461,6 +470,8 @@ def main(argv: list[str] | None = None) -> int:
     overrides = {key: value for key in ("host", "port") if (value := getattr(args, key, None)) is not None}
     settings = Settings(**overrides)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command != "serve":  # a console command shows its answer, not the migration framework's chatter
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     return args.handler(settings, args)
 
 

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from radio import station_lock
 from radio.config import Settings
 from radio.station import Station
 from schedules.air_scheduler import AirScheduler
@@ -65,6 +66,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        lock = station_lock.hold(settings.data_dir)  # StationRunning: refuse to start a second station here
         first_login = station.prepare_database()
         if first_login:
             _announce_first_login(first_login.username, first_login.password)
@@ -78,6 +80,7 @@ def create_app(settings: Settings) -> FastAPI:
         finally:
             scheduler.stop()
             station.stop()
+            lock.release()
 
     app = FastAPI(title="Đài truyền thanh xã", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings

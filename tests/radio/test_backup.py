@@ -49,3 +49,21 @@ def test_backup_of_a_running_station_restores_whole(tmp_path: Path) -> None:
         assert server.client().get("/api/broadcasts").json() == log_before
     finally:
         stop_server(server)
+
+
+def test_restore_refuses_under_a_running_station_and_keeps_what_it_replaces(tmp_path: Path) -> None:
+    server = start_server(tmp_path / "station" / "data")
+    try:
+        archive = tmp_path / "sao-luu.tar.gz"
+        assert radio("backup", "-o", str(archive), data_dir=server.data_dir).returncode == 0
+        refused = radio("restore", str(archive), "--force", data_dir=server.data_dir)
+        assert refused.returncode == 2 and "a station is already running" in refused.stderr
+        second = radio("serve", data_dir=server.data_dir)  # nor can a second station share its data
+        assert second.returncode == 2 and "already running" in second.stderr
+        assert server.client().get("/api/zones").status_code == 200  # the running one is untouched
+    finally:
+        stop_server(server)
+    done = radio("restore", str(archive), "--force", data_dir=server.data_dir)
+    assert done.returncode == 0, done.stderr
+    kept = [path for path in server.data_dir.parent.iterdir() if path.name.startswith("data.before-restore-")]
+    assert len(kept) == 1 and (kept[0] / "radio.db").exists() and kept[0].name in done.stdout
