@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from radio.bulletins import BulletinDraft, create_bulletin, rerender_bulletin
@@ -126,6 +127,13 @@ def review(bulletin: Bulletin, reviewer: User, note: str, now: datetime) -> None
         raise Refusal({"status": "Bản tin này không cần xem xét."})
     bulletin.needs_review = False
     bulletin.reviewed_by_id, bulletin.reviewed_at, bulletin.review_note = reviewer.id, now, note.strip()[:2000]
+
+
+def waiting_counts(session: Session) -> tuple[int, int]:
+    """(bulletins waiting for approval, khẩn cấp bulletins aired unapproved and not yet reviewed)."""
+    pending = session.scalar(select(func.count(Bulletin.id)).where(Bulletin.status == BulletinStatus.pending))
+    unreviewed = session.scalar(select(func.count(Bulletin.id)).where(Bulletin.needs_review.is_(True)))
+    return pending or 0, unreviewed or 0
 
 
 def cleared_to_air(bulletin: Bulletin, broadcast: Broadcast) -> bool:

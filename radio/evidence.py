@@ -63,7 +63,8 @@ _NOTES_VI: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"interrupted: the station stopped while on air"), "bị ngắt: đài ngừng hoạt động khi đang phát"),
     (re.compile(r"missed: the station was not running at (\S+)"), "bỏ lỡ: đài không hoạt động lúc {0:t}"),
     (re.compile(r"missed: woke up after the (\d+) s grace"), "bỏ lỡ: quá {0} giây cho phép"),
-    (re.compile(r"programme cancelled"), "chương trình đã hủy"),
+    (re.compile(r"programme cancelled"), "do hủy chương trình"),
+    (re.compile(r"bulletin edited"), "do sửa bản tin (lịch phát cũ bỏ, chờ duyệt lại)"),
     (re.compile(r"audio unreadable: .*"), "không đọc được tệp âm thanh"),
     (re.compile(r"village (\S+) has no playout"), "thôn, xóm {0} không có kênh phát"),
 ]

@@ -113,7 +113,7 @@ def materialize_programme(
     return rows
 
 
-def cancel_programme(session: Session, programme: Programme) -> int:
+def cancel_programme(session: Session, programme: Programme, note: str = "programme cancelled") -> int:
     """Stop a programme: its future planned airings are cancelled (kept in the log, never aired)."""
     programme.status = ProgrammeStatus.cancelled
     planned = session.scalars(
@@ -121,7 +121,7 @@ def cancel_programme(session: Session, programme: Programme) -> int:
     ).all()
     for row in planned:
         row.status = BroadcastStatus.cancelled
-        row.note = "programme cancelled"
+        row.note = note
     return len(planned)
 
 
@@ -188,7 +188,7 @@ def unschedule_bulletin(session: Session, bulletin: Bulletin) -> int:
             Programme.status == ProgrammeStatus.active,
         )
     ).all()  # fmt: skip
-    return sum(cancel_programme(session, programme) for programme in programmes)
+    return sum(cancel_programme(session, programme, "bulletin edited") for programme in programmes)
 
 
 def plan_bulletin(

@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from radio.accounts import authenticate
+from radio.approval import waiting_counts
 from radio.dashboard import problem_broadcasts, upcoming_broadcasts, village_statuses
 from radio.errors import Refusal
 from radio.evidence import KIND_LABELS, STATUS_LABELS, clock, note_label, receipt_label, recent_broadcasts
@@ -23,6 +24,7 @@ from web.deps import PageUser, SessionDep, SettingsDep, StationDep, agents_onlin
 from web.timefmt import local_text
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
+PRIORITY_NAMES = {"ordinary": "Thông thường", "priority": "Ưu tiên", "emergency": "Khẩn cấp"}
 PRIORITY_LABELS = {
     "ordinary": "Thông thường",
     "priority": "Ưu tiên",
@@ -43,6 +45,9 @@ def render(request: Request, name: str, code: int = 200, **context: Any) -> HTML
     context["csrf"] = csrf_token(request)
     user = context.get("user")  # menus and buttons follow the same matrix the routes enforce
     context["can"] = lambda permission: user is not None and can(user, Permission(permission))
+    if user is not None and can(user, Permission.approve):  # an approver learns of waiting work on every page
+        with request.app.state.station.sessions() as session:
+            context["waiting"] = waiting_counts(session)
     context["role_label"] = lambda role: ROLE_LABELS.get(role, role)
     return templates.TemplateResponse(request, name, context, status_code=code)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
@@ -19,11 +19,11 @@ from radio.config import Settings
 from radio.errors import Refusal
 from radio.rendering import Reading, render_bulletin_audio, voice_catalogue
 from radio.roles import Permission, can, limited_to_own_villages
-from radio.storage.models import Bulletin, BulletinStatus, Priority, User, Zone
+from radio.storage.models import Broadcast, Bulletin, BulletinStatus, Priority, User, Zone
 from radio.topics import DEFAULT_TOPIC, TOPIC_LABELS, Topic
 from web.csrf import require_csrf
 from web.deps import PageApprover, PageDrafter, PageUser, SchedulerDep, SessionDep, SettingsDep, audit
-from web.pages import PRIORITY_LABELS, render
+from web.pages import PRIORITY_LABELS, PRIORITY_NAMES, render
 from web.timefmt import as_utc, local_text
 from web.validation import RowId
 
@@ -166,8 +166,15 @@ async def _compose_or_edit(
 
 
 @router.get("/bulletins/new")
-def compose_page(request: Request, session: SessionDep, settings: SettingsDep, user: PageDrafter) -> HTMLResponse:
-    return render(request, "compose.html", user=user, **_compose_context(session, settings, user))
+def compose_page(
+    request: Request, session: SessionDep, settings: SettingsDep, user: PageDrafter, copy: RowId | None = None
+) -> HTMLResponse:
+    """A blank form, or (`copy`) one filled from an earlier bulletin to air again: new time, new approval."""
+    values: dict[str, Any] = {}
+    if copy is not None:
+        form = _form_values(_bulletin(session, copy), settings.tz)
+        values["form"] = form | {"when": "now", "air_at": "", "emergency_reason": ""}
+    return render(request, "compose.html", user=user, **_compose_context(session, settings, user, **values))
 
 
 @router.post("/bulletins/new")
@@ -189,6 +196,8 @@ def edit_page(
     request: Request, bulletin_id: RowId, session: SessionDep, settings: SettingsDep, user: PageDrafter
 ) -> HTMLResponse:
     bulletin = _bulletin(session, bulletin_id)
+    if bulletin.status is BulletinStatus.aired:  # its audio is evidence now; a copy can air again
+        return RedirectResponse(f"/bulletins/new?copy={bulletin_id}", status_code=status.HTTP_303_SEE_OTHER)
     context = _compose_context(
         session, settings, user, form=_form_values(bulletin, settings.tz), form_action=f"/bulletins/{bulletin_id}/edit"
     )
@@ -217,13 +226,26 @@ def bulletins_page(request: Request, session: SessionDep, user: PageUser, state:
     )  # fmt: skip
 
 
+def _detail(
+    request: Request,
+    session: Session,
+    user: User,
+    bulletin_id: int,
+    code: int = 200,
+    errors: dict[str, str] | None = None,
+) -> HTMLResponse:
+    bulletin = _bulletin(session, bulletin_id)
+    first_airing = session.scalar(select(func.min(Broadcast.planned_at)).where(Broadcast.bulletin_id == bulletin.id))
+    return render(
+        request, "bulletin.html", code, user=user, bulletin=bulletin, labels=STATUS_LABELS,
+        priority_names=PRIORITY_NAMES, topics=TOPIC_LABELS, first_airing=first_airing, errors=errors or {},
+        person=lambda who: (f"{who.full_name} ({who.username})" if who.full_name else who.username) if who else "—",
+    )  # fmt: skip
+
+
 @router.get("/bulletins/{bulletin_id}")
 def bulletin_page(request: Request, bulletin_id: RowId, session: SessionDep, user: PageUser) -> Response:
-    bulletin = _bulletin(session, bulletin_id)
-    return render(
-        request, "bulletin.html", user=user, bulletin=bulletin, labels=STATUS_LABELS, priorities=PRIORITY_LABELS,
-        errors={},
-    )  # fmt: skip
+    return _detail(request, session, user, bulletin_id)
 
 
 def _after(request: Request, bulletin_id: RowId, flash: str) -> RedirectResponse:
@@ -233,11 +255,7 @@ def _after(request: Request, bulletin_id: RowId, flash: str) -> RedirectResponse
 
 def _refused(request: Request, session: Session, user: User, bulletin_id: RowId, refusal: Refusal) -> HTMLResponse:
     session.rollback()
-    bulletin = _bulletin(session, bulletin_id)
-    return render(
-        request, "bulletin.html", 422, user=user, bulletin=bulletin, labels=STATUS_LABELS, priorities=PRIORITY_LABELS,
-        errors=refusal.errors,
-    )  # fmt: skip
+    return _detail(request, session, user, bulletin_id, 422, refusal.errors)
 
 
 @router.post("/bulletins/{bulletin_id}/approve")

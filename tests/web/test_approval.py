@@ -54,6 +54,8 @@ def test_an_editors_bulletin_waits_and_airs_only_the_audio_the_approver_heard(pe
     assert bulletin["status"] == "pending" and bulletin["broadcasts"] == [] and bulletin["topic"] == "government"
 
     approver = people["approver"]
+    assert "bản tin chờ duyệt</a>" in approver.get("/").text  # every page tells an approver there is work
+    assert "bản tin chờ duyệt</a>" not in people["editor"].get("/").text
     heard = approver.get(f"/audio/{bulletin['audio_sha256']}.mp3")
     assert heard.status_code == 200 and len(heard.content) > 1000
     wrong = approver.post(f"/api/bulletins/{bulletin['id']}/approve", json={"sha256": "0" * 64})
@@ -75,7 +77,7 @@ def test_an_editors_bulletin_waits_and_airs_only_the_audio_the_approver_heard(pe
     back = edited.json()
     assert back["status"] == "pending" and back["approved_sha256"] is None
     assert back["audio_sha256"] != bulletin["audio_sha256"]
-    assert [row["status"] for row in back["broadcasts"]] == ["cancelled"]
+    assert [(row["status"], row["note"]) for row in back["broadcasts"]] == [("cancelled", "bulletin edited")]
 
 
 def test_an_approver_sends_a_bulletin_back_with_a_reason(people: dict[str, httpx.Client]) -> None:
@@ -99,6 +101,11 @@ def test_an_emergency_without_approval_needs_a_reason_airs_at_once_and_is_flagge
     aired = _bulletin(editor, **fields, emergency_reason="Nước sông dâng nhanh, xã chỉ đạo sơ tán").json()
     assert aired["status"] == "scheduled" and aired["needs_review"] and aired["approved_sha256"] is None
     wait_for(editor, lambda rows: any(r["bulletin_id"] == aired["id"] and r["status"] == "aired" for r in rows))
+    assert editor.get(f"/bulletins/{aired['id']}/edit", follow_redirects=False).headers["location"] == (
+        f"/bulletins/new?copy={aired['id']}"
+    )  # an aired bulletin is evidence: it is copied, not edited
+    copy_form = editor.get(f"/bulletins/new?copy={aired['id']}").text
+    assert "Lũ đang lên, bà con di chuyển lên chỗ cao ngay." in copy_form and "Sao chép" not in copy_form
 
     flagged = people["approver"].get("/api/bulletins", params={"needs_review": True}).json()
     assert [b["id"] for b in flagged] == [aired["id"]]
