@@ -25,6 +25,7 @@ _chimes: dict[tuple[int, float], tuple[str, float]] = {}
 
 SCHEDULE_PAST = timedelta(minutes=10)  # an agent that reconnects mid-item still learns of it and can join it
 
+
 def chime_asset(sessions: sessionmaker[Session], settings: Settings) -> tuple[str, float]:
     """(sha256, seconds) of the station's chime as a stored file, made once and remembered."""
     key = (settings.stream_sample_rate, settings.loudness_target_lufs)
@@ -65,14 +66,16 @@ def village_schedule(
     for broadcast_id, planned_at, kind, sha256, title, priority, file_s, relay_url, item_s in rows:
         entry: dict[str, Any] = {"broadcast_id": broadcast_id, "planned_at": planned_at.timestamp(), "kind": kind.value,
                                  "title": title, "emergency": priority == Priority.emergency}  # fmt: skip
+        # a file plays for its item's planned length, on which the next item's instant was planned: the chime
+        # was planned with its length as rendered, and its stored MP3 decodes a few ms longer (encoder padding)
         if kind == ItemKind.chime:
-            entry |= {"sha256": chime[0], "duration_s": chime[1]}
+            entry |= {"sha256": chime[0], "duration_s": item_s or chime[1]}
         elif kind == ItemKind.gap and item_s:
             entry |= {"duration_s": item_s}
         elif kind == ItemKind.relay and relay_url and item_s:
             entry |= {"url": relay_url, "duration_s": item_s}
         elif sha256 and file_s:
-            entry |= {"sha256": sha256, "duration_s": file_s}
+            entry |= {"sha256": sha256, "duration_s": item_s or file_s}
         else:
             continue  # a live airing, or a row whose programme item is gone
         schedule.append(entry)

@@ -20,6 +20,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
 from radio.agent.clock import ClockOffset
+from radio.agent.problems import CONTROL_NOT_APPLIED, Problems
 from radio.agent.receipts import ReceiptQueue
 from radio.agent.tasks import run_until_one_fails
 
@@ -46,12 +47,20 @@ def _no_live(_message: bytes | dict[str, Any]) -> None:
     log.warning("live audio not handled here")
 
 
+def reconnect_delay(
+    backoff: float, max_backoff_s: float, uniform: Callable[[float, float], float] = random.uniform
+) -> float:
+    """`backoff` ± 20 % (boxes of a village that lost the station together do not all call back at once),
+    never more than `max_backoff_s`: the jitter is applied first, then capped."""
+    return min(backoff * uniform(0.8, 1.2), max_backoff_s)
+
+
 class Link:
     def __init__(
         self, url: str, token: str, clock: ClockOffset, receipts: ReceiptQueue,
         on_schedule: Callable[[list[dict[str, Any]]], None], heartbeat: Callable[[], dict[str, Any]],
         heartbeat_s: float, max_backoff_s: float, on_control: Callable[[dict[str, Any]], None] = _no_control,
-        on_live: Callable[[bytes | dict[str, Any]], None] = _no_live,
+        on_live: Callable[[bytes | dict[str, Any]], None] = _no_live, problems: Problems | None = None,
     ) -> None:  # fmt: skip
         self.url = url
         self.token = token
@@ -67,7 +76,7 @@ class Link:
         self._loop: asyncio.AbstractEventLoop | None = None
         self.receipt_waiting = asyncio.Event()
         self.beat_now = asyncio.Event()  # a heartbeat at once, e.g. to confirm a new volume
-        self.last_error = ""
+        self.problems = problems or Problems()  # sent with every heartbeat
 
     async def run_forever(self) -> None:
         """Connect, serve, and on any failure wait (1 s doubling up to max_backoff_s, with jitter) and retry."""
@@ -85,21 +94,17 @@ class Link:
             except ConnectionClosed as closed:
                 if closed.rcvd is not None and closed.rcvd.code == POLICY_VIOLATION:
                     raise Refused(closed.rcvd.reason) from None
-                self._failed(f"connection lost: {closed}")
+                log.warning("connection lost: %s", closed)
             except InvalidStatus as error:
                 if error.response.status_code in (401, 403):
                     raise Refused(f"HTTP {error.response.status_code}") from None
-                self._failed(f"station answered {error.response.status_code}")
+                log.warning("station answered %d", error.response.status_code)
             except (OSError, InvalidHandshake, TimeoutError) as error:
-                self._failed(f"cannot reach the station: {error}")
-            delay = backoff * random.uniform(0.8, 1.2)
+                log.warning("cannot reach the station: %s", error)
+            delay = reconnect_delay(backoff, self.max_backoff_s)
             log.info("reconnecting in %.1f s", delay)
             await asyncio.sleep(delay)
             backoff = min(backoff * 2, self.max_backoff_s)
-
-    def _failed(self, error: str) -> None:
-        self.last_error = error
-        log.warning("%s", error)
 
     def send_soon(self, message: dict[str, Any]) -> None:
         """Queue a message (a command acknowledgement) from any thread; sent while connected, dropped if the queue
@@ -154,12 +159,13 @@ class Link:
             elif kind in ("control", "command"):
                 try:
                     self.on_control(message)
+                    self.problems.clear(CONTROL_NOT_APPLIED)
                 except RestartRequested:
                     await self._flush_outbox(socket)  # the acknowledgement goes out before the box does
                     raise
                 except (ValueError, KeyError, TypeError) as error:
                     log.warning("remote control %s not applied: %s", message, error)
-                    self.last_error = f"remote control not applied: {error}"
+                    self.problems.report(CONTROL_NOT_APPLIED, f"{CONTROL_NOT_APPLIED}: {error}")
                 self.beat_now.set()
             elif kind == "welcome":
                 log.info("the station knows this box as %s", message["speaker"])
@@ -182,7 +188,7 @@ class Link:
     async def _beat(self, socket: ClientConnection) -> None:
         while True:
             self.beat_now.clear()
-            await socket.send(json.dumps({"type": "heartbeat", **self.heartbeat(), "last_error": self.last_error}))
+            await socket.send(json.dumps({"type": "heartbeat", **self.heartbeat(), "last_error": self.problems.latest}))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.beat_now.wait(), timeout=self.heartbeat_s)
 

@@ -162,7 +162,7 @@ class Player:
             return RelaySource(item["url"], item["duration_s"] - late_s, rate)
         if kind == "gap":
             return ArraySource(np.zeros(int(round((item["duration_s"] - late_s) * rate)), dtype=np.int16))
-        source = ArraySource(self.cache.pcm(item["sha256"]))
+        source = ArraySource(_fit(self.cache.pcm(item["sha256"]), int(round(item["duration_s"] * rate))))
         source.offset = int(round(late_s * rate))
         return source
 
@@ -241,6 +241,15 @@ class Player:
         self.receipts.put({**state, "outcome": outcome})
         log.info("broadcast %d %s at %s", state["broadcast_id"], outcome, instant)
         self.on_receipt()
+
+
+def _fit(pcm: np.ndarray, count: int) -> np.ndarray:
+    """Exactly `count` samples: decoding an MP3 adds a few ms of padding (or resampling loses some), and the
+    next item of the session is planned where this one ends, so a file played as decoded would push every
+    later item off its plan and behind the village stream."""
+    if len(pcm) >= count:
+        return pcm[:count]
+    return np.concatenate([pcm, np.zeros(count - len(pcm), dtype=pcm.dtype)])
 
 
 def _iso(timestamp: float) -> str:
