@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +20,7 @@ from radio.agent.clock import ClockOffset
 from radio.agent.link import Link, Refused, RestartRequested
 from radio.agent.live_frames import LiveFrame
 from radio.agent.player import Player
+from radio.agent.problems import AUDIO_NOT_CACHED, Problems, WatchedSink
 from radio.agent.receipts import ReceiptQueue
 from radio.agent.sinks import open_sink
 from radio.agent.tasks import run_until_one_fails
@@ -62,16 +64,22 @@ class AgentOptions:
         return urlunsplit((scheme, parts.netloc, parts.path.rstrip("/") + "/agents/ws", "", ""))
 
 
+class _Stopping(Exception):
+    """SIGTERM (systemd stop, `kill`) or Ctrl+C: close everything as after a restart, then return."""
+
+
 async def run_agent(options: AgentOptions) -> None:
-    """Play the village's schedule until the station refuses this speaker (raises Refused)."""
+    """Play the village's schedule until the station refuses this speaker (raises Refused), a restart is asked
+    (raises RestartRequested), or SIGTERM or SIGINT (returns, after closing cleanly)."""
     options.cache_dir.mkdir(parents=True, exist_ok=True)
     cache = AudioCache(options.cache_dir / "audio", options.sample_rate)
     receipts = ReceiptQueue(options.cache_dir / "receipts.sqlite")
     clock = ClockOffset()
+    problems = Problems()
     loop = asyncio.get_running_loop()
     wake_prefetch = asyncio.Event()
     player = Player(
-        cache, receipts, clock, open_sink(options.sink, options.sample_rate), options.volume,
+        cache, receipts, clock, WatchedSink(open_sink(options.sink, options.sample_rate), problems), options.volume,
         options.cache_dir / "schedule.json", on_receipt=lambda: loop.call_soon_threadsafe(link.receipt_waiting.set),
         control_path=options.cache_dir / "control.json",
     )  # fmt: skip
@@ -93,8 +101,7 @@ async def run_agent(options: AgentOptions) -> None:
             player.set_control(message.get("volume"), message.get("muted"))
         elif message["command"] == "test_tone":
             refused = player.test_tone(on_played=lambda at: ack(message, "played", at=at))
-            if refused:
-                link.last_error = f"test tone not played: {refused}"
+            if refused:  # not a fault of the box: the office reads why in the acknowledgement
                 ack(message, "refused", refused)
         elif message["command"] == "restart":
             log.warning("restart asked from the station: closing, then exiting with status %d", EXIT_RESTART)
@@ -118,20 +125,37 @@ async def run_agent(options: AgentOptions) -> None:
 
     link = Link(
         options.websocket_url, options.token, clock, receipts, on_schedule, heartbeat, options.heartbeat_s,
-        options.max_backoff_s, on_control, on_live,
+        options.max_backoff_s, on_control, on_live, problems,
     )  # fmt: skip
     log.info(
         "speaker agent for %s: %d airings planned and %d receipts waiting on disk", options.server,
         len(player.schedule), len(receipts.pending()),
     )  # fmt: skip
+    stop = asyncio.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, _stop_on, signum, stop)
     player.start()
     try:
         await run_until_one_fails(
-            [link.run_forever(), _arm_forever(player), _prefetch_forever(options, player, cache, link, wake_prefetch)]
-        )
+            [link.run_forever(), _arm_forever(player), _prefetch_forever(options, player, cache, problems,
+             wake_prefetch), _until(stop)]
+        )  # fmt: skip
+    except _Stopping:
+        pass
     finally:
         player.stop()
         receipts.close()
+        log.info("stopped")
+
+
+def _stop_on(signum: int, stop: asyncio.Event) -> None:
+    log.info("stopping (%s)", signal.Signals(signum).name)
+    stop.set()
+
+
+async def _until(stop: asyncio.Event) -> None:
+    await stop.wait()
+    raise _Stopping
 
 
 async def _arm_forever(player: Player) -> None:
@@ -141,7 +165,7 @@ async def _arm_forever(player: Player) -> None:
 
 
 async def _prefetch_forever(
-    options: AgentOptions, player: Player, cache: AudioCache, link: Link, wake: asyncio.Event
+    options: AgentOptions, player: Player, cache: AudioCache, problems: Problems, wake: asyncio.Event
 ) -> None:
     """Fetch every scheduled file not yet cached; retried while the station is unreachable."""
     headers = {"Authorization": f"Bearer {options.token}"}
@@ -157,7 +181,9 @@ async def _prefetch_forever(
                     await asyncio.to_thread(cache.store, sha256, response.content)
                     log.info("cached audio %s (%d bytes)", sha256[:12], len(response.content))
                 except (httpx.HTTPError, CacheError, ValueError) as error:
-                    link.last_error = f"audio {sha256[:12]} not cached: {error}"
-                    log.warning("%s", link.last_error)
+                    problems.report(AUDIO_NOT_CACHED, f"{AUDIO_NOT_CACHED}: {sha256[:12]}: {error}")
+                    log.warning("audio %s not cached: %s", sha256[:12], error)
+            if not player.missing_audio():  # everything planned is on disk: whatever failed before is over
+                problems.clear(AUDIO_NOT_CACHED)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wake.wait(), timeout=PREFETCH_RETRY_S)

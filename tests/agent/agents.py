@@ -57,7 +57,7 @@ class Agent:
 
     @property
     def sink(self) -> Path:
-        return self.directory / "out.pcm"
+        return self.directory / "out.wav"
 
     def cached(self, sha256: str) -> bool:
         return (self.directory / "cache" / "audio" / f"{sha256}.{SAMPLE_RATE}.pcm").exists()
@@ -81,7 +81,7 @@ def start_agent(server_url: str, token: str, directory: Path, name: str) -> Agen
         process = subprocess.Popen(
             [
                 sys.executable, "-m", "radio.cli", "speaker", "--server", server_url, f"--token={token}",
-                "--cache", str(directory / "cache"), "--sink", f"file:{directory / 'out.pcm'}",
+                "--cache", str(directory / "cache"), "--sink", f"file:{directory / 'out.wav'}",
                 "--sample-rate", str(SAMPLE_RATE), "--heartbeat-s", "1", "--max-backoff-s", "2",
             ],
             env={**os.environ, "RADIO_CONFIG": str(directory / "absent.toml")}, stdout=log_file,
