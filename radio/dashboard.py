@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -16,11 +17,21 @@ from radio.storage.models import Broadcast, BroadcastStatus, Zone
 class VillageStatus:
     name: str
     slug: str
-    speakers: list[str]
+    speakers: list[str]  # simulated speakers (the demo's): they are only the village's stream
     streaming: bool
     listeners: int
     on_air: str | None
     last_aired_title: str | None
+    agent_ids: frozenset[int] = frozenset()  # speaker agents not revoked
+    stream_speakers: list[str] = field(default_factory=list)  # third-party IP speakers on the stream, by token
+
+    def agents_online(self, online_ids: Collection[int]) -> int:
+        """How many of the village's speaker agents hold a link now (`online_ids`: the station's open links)."""
+        return len(self.agent_ids.intersection(online_ids))
+
+    @property
+    def simulated_only(self) -> bool:
+        return bool(self.speakers) and not self.agent_ids and not self.stream_speakers
 
 
 def village_statuses(session: Session, station: Station) -> list[VillageStatus]:
@@ -46,11 +57,13 @@ def village_statuses(session: Session, station: Station) -> list[VillageStatus]:
             VillageStatus(
                 name=zone.name,
                 slug=zone.slug,
-                speakers=[speaker.name for speaker in zone.speakers],
+                speakers=[speaker.name for speaker in zone.speakers if speaker.kind == "simulated"],
                 streaming=stream is not None,
                 listeners=stream.listener_count if stream else 0,
                 on_air=playout.on_air if playout else None,
                 last_aired_title=titles.get(last_aired.get(zone.id, -1)),
+                agent_ids=frozenset(s.id for s in zone.speakers if s.kind == "agent" and s.revoked_at is None),
+                stream_speakers=[s.name for s in zone.speakers if s.kind == "stream" and s.revoked_at is None],
             )
         )
     return statuses
