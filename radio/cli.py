@@ -431,7 +431,7 @@ def build_parser() -> argparse.ArgumentParser:
         "speaker", help="run the speaker agent on a village's receiver box",
         description="Run the speaker agent on a village's receiver box: it plays the village's schedule from its "
         "cache on the station's clock and obeys the office's remote control (volume, mute, test tone, restart).",
-        epilog="Exit status: 0 stopped by Ctrl+C; 2 a bad option; 3 the station refused the token (wrong or "
+        epilog="Exit status: 0 stopped by Ctrl+C or SIGTERM; 2 a bad option; 3 the station refused the token (wrong or "
         "revoked: do not restart, ask for a new one); 75 a restart was asked from the station (Cụm loa page or "
         "POST /api/speakers/ID/commands): the agent closes its connection, sound output and receipt queue, then "
         "exits with 75 so that its supervisor starts it again. Run it under systemd with Restart=always (or "
@@ -441,7 +441,9 @@ def build_parser() -> argparse.ArgumentParser:
     speaker.add_argument("--server", required=True, help="the station, e.g. http://192.168.1.10:8000")
     speaker.add_argument("--token", required=True, help="this speaker's token, from `radio speakers add`")
     speaker.add_argument("--cache", default="speaker-cache", help="audio, schedule and receipts on disk")
-    speaker.add_argument("--sink", default="sounddevice", help="sounddevice[:DEVICE] (default), file:PATH or null")
+    speaker.add_argument("--sink", default="sounddevice", help="sounddevice[:DEVICE] (default), null, or file:PATH: a "
+                         "mono 16-bit WAV of everything played, silence included, and PATH.times with each sounding "
+                         "block's instant (UNIX_TIME FIRST_SAMPLE COUNT); a restarted agent appends")  # fmt: skip
     speaker.add_argument("--sample-rate", type=int, default=44100)
     speaker.add_argument("--volume", type=int, default=100, help="percent of full scale")
     speaker.add_argument("--heartbeat-s", type=float, default=5.0)
