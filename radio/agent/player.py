@@ -1,9 +1,10 @@
 """The agent's side of airtime: hands each planned item to a playout clock at its instant, corrected to the
 station's clock, and records a receipt for every start, end and interruption.
 
-Items are bulletins, files and chimes (played from the cache, checked by sha256), gaps (silence for their
-length) and relays (the upstream stream pulled by the box itself for the item's length). Live audio from
-the office arrives as timed frames and cuts in like the station's own playout does (rank RANK_LIVE)."""
+Items are bulletins, files and chimes (played from the cache, checked by sha256, each for exactly its planned
+length, so the next item starts on its instant), gaps (silence for their length) and relays (the upstream
+stream pulled by the box itself for the item's length). Live audio from the office arrives as timed frames
+and cuts in like the station's own playout does (rank RANK_LIVE)."""
 
 from __future__ import annotations
 
