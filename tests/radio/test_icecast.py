@@ -16,6 +16,7 @@ from radio.config import Settings
 from radio.icecast import IcecastRefused, IcecastSource, icecast_sources
 from radio.zone_stream import ZoneStream
 from tests.audio_checks import window_rms_db
+from tests.conftest import start_server, stop_server
 from tests.radio.icecast_server import Icecast, running_icecast
 from tests.web.stream_clients import Player, decode
 
@@ -122,3 +123,19 @@ def test_the_push_comes_back_after_icecast_restarts(tmp_path: Path, stream: Zone
         again.wait_for_mounts(MOUNTS, timeout=30)  # reconnected with backoff, nobody told it to
     feeding.set()
     loop.close()
+
+
+def test_the_station_pushes_every_village_in_both_formats(tmp_path: Path) -> None:
+    with running_icecast(tmp_path / "icecast") as icecast:
+        server = start_server(tmp_path / "data", RADIO_ICECAST_URL=icecast.url,
+                              RADIO_ICECAST_SOURCE_PASSWORD=icecast.source_password)  # fmt: skip
+        try:
+            slugs = [zone["slug"] for zone in server.client().get("/api/zones").json()]
+            icecast.wait_for_mounts({f"/{slug}.{fmt}" for slug in slugs for fmt in ("mp3", "ogg")})
+            player = Player(f"{icecast.url}/{slugs[0]}.ogg")
+            player.start()
+            time.sleep(2.0)
+            player.finish()
+            assert len(decode(bytes(player.raw), "ogg", RATE)) > RATE  # over a second of (silent) audio
+        finally:
+            stop_server(server)
