@@ -11,6 +11,11 @@ from tts import normalize
 from tts.frontend import rewrite
 
 CASES = [
+    # A unit with no number after "mỗi" / "trên", and a non-Vietnamese place name in a capitalised headline.
+    ("300 người mỗi km2", "ba trăm người mỗi ki lô mét vuông"),
+    ("năng suất trên ha tăng", "năng suất trên héc ta tăng"),
+    ("mỗi m nhà", "mỗi m nhà"),
+    ("THÀNH PHỐ PLEIKU", "THÀNH PHỐ Plây cu"),
     # Administrative prefixes with a dot, before a number or a capitalised name.
     ("Q.1", "quận một"),
     ("Q. Ba Đình", "quận Ba Đình"),

@@ -20,7 +20,13 @@ from tts.frontend.cleanup import prepare, tidy
 from tts.frontend.dates import expand_dates
 from tts.frontend.documents import expand_document_codes
 from tts.frontend.encodings import to_unicode
-from tts.frontend.measures import expand_money, expand_percentages, expand_rates, expand_units
+from tts.frontend.measures import (
+    expand_money,
+    expand_percentages,
+    expand_rates,
+    expand_units,
+    expand_units_without_number,
+)
 from tts.frontend.numbers import expand_leftover_digits, expand_numbers, expand_ordinals
 from tts.frontend.phones import expand_phone_numbers
 from tts.frontend.placeholders import Held, strip_placeholders
@@ -46,6 +52,7 @@ _RULES: tuple[Callable[[str], str], ...] = (
     expand_money,
     expand_percentages,
     expand_units,
+    expand_units_without_number,
     expand_rates,
     expand_ordinals,
     expand_numbers,

@@ -85,6 +85,18 @@ def expand_units(text: str) -> str:
     return _unit_pattern().sub(_with_unit, text)
 
 
+@cache
+def _counted_unit_pattern() -> re.Pattern[str]:
+    """A unit symbol of two or more characters after "mỗi"/"trên" with no number: "mỗi km2", "trên ha"."""
+    symbols = "|".join(map(re.escape, sorted((s for s in units() if len(s) > 1), key=len, reverse=True)))
+    return re.compile(rf"(?<!\w)(?P<word>[Mm]ỗi|[Tt]rên)\s(?P<unit>{symbols})(?!\w)")
+
+
+def expand_units_without_number(text: str) -> str:
+    """Read "mỗi km2" as "mỗi ki lô mét vuông"; one-letter symbols (m, g, l) are left, they may be words."""
+    return _counted_unit_pattern().sub(lambda m: f"{m['word']} {units()[m['unit']]}", text)
+
+
 def expand_rates(text: str) -> str:
     """Read "/" between a counted noun and another noun or a unit as "một" (per): "2 lần/tuần", "3 tấn/ha"."""
     return _noun_rate_pattern().sub(lambda m: f"{number_words(m['number'])} {m['noun']}{_per_words(m)}", text)
