@@ -175,6 +175,29 @@ def check_programme(session: Session, programme: Programme, tz: ZoneInfo, now: d
             raise ProgrammeError({"when": message})
 
 
+def programmes_breaking_rules(session: Session, tz: ZoneInfo, now: datetime) -> list[tuple[Programme, str]]:
+    """Active programmes whose next two months break today's rules (rules changed after they were planned).
+
+    They still air as planned: the officer decides whether to move or cancel them, so the page lists them.
+    """
+    found = []
+    programmes = session.scalars(
+        select(Programme).where(Programme.status == ProgrammeStatus.active, Programme.priority != Priority.emergency)
+    )
+    for programme in programmes:
+        length = session_length(programme)
+        occurrences = recurrence_of(programme).occurrences(tz, now, now + CHECK_HORIZON)
+        commune = session.get_one(Commune, programme.commune_id)
+        reason = next(
+            (f"{zone.name}: {why}" for zone in programme.zones for at in occurrences
+             if (why := ZoneRules.of(zone, commune).breaks(at, length, tz))),
+            None,
+        )  # fmt: skip
+        if reason:
+            found.append((programme, reason))
+    return found
+
+
 @dataclass(frozen=True)
 class RulesForm:
     """Rules as an officer types them; empty strings mean "none" (commune) or "as the commune" (village)."""

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from radio.errors import Refusal
 from radio.storage.models import Commune, User
-from schedules.rules import RulesForm, rules_form_of, save_rules
+from schedules.rules import RulesForm, programmes_breaking_rules, rules_form_of, save_rules
 from web.csrf import require_csrf
 from web.deps import PageSettings, SessionDep, StationDep, audit
 from web.pages import render
@@ -21,6 +23,7 @@ def _page(request: Request, session: Session, user: User, code: int = 200, **val
     commune = session.get_one(Commune, user.commune_id)
     values.setdefault("commune_form", rules_form_of(commune))
     values.setdefault("zone_forms", {zone.slug: rules_form_of(zone) for zone in commune.zones})
+    values["breaking"] = programmes_breaking_rules(session, request.app.state.settings.tz, datetime.now(UTC))
     return render(
         request, "rules.html", code, user=user, zones=commune.zones, errors=values.pop("errors", {}), **values
     )
@@ -52,4 +55,6 @@ async def rules_submit(request: Request, session: SessionDep, station: StationDe
     }
     audit(request, session, user, "rules.save", str(changed))
     request.session["flash"] = "Đã lưu quy định phát; chương trình mới sẽ được kiểm tra theo quy định này."
+    if breaking := programmes_breaking_rules(session, station.settings.tz, datetime.now(UTC)):
+        request.session["flash"] += f" Có {len(breaking)} chương trình đã lên lịch trái quy định: xem bên dưới."
     return RedirectResponse("/rules", status_code=status.HTTP_303_SEE_OTHER)

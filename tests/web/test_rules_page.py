@@ -58,3 +58,18 @@ def test_village_rules_are_obeyed_and_the_ceiling_is_heard(live_server: LiveServ
     quiet, loud = limited.finish(), full.finish()
     speech_quiet, speech_loud = np.sort(quiet)[-20:].mean(), np.sort(loud)[-20:].mean()
     assert abs((speech_loud - speech_quiet) - 6.0) < 1.5  # 50 % amplitude is 6 dB down
+
+
+def test_rules_tightened_after_planning_name_the_programmes_that_now_break_them(live_server: LiveServer) -> None:
+    client = live_server.client()
+    programme = client.post("/api/programmes", json={
+        "title": "Phát thanh buổi trưa", "zones": ["xom-dong-bai"], "start_time": "11:30", "rrule": "FREQ=DAILY",
+        "items": [{"kind": "gap", "seconds": 30}],
+    })  # fmt: skip
+    assert programme.status_code == 201, programme.text
+    saved = client.post("/rules", data=rules_form(**{"xom-dong-bai.quiet_hours": "11:00-13:00"}), follow_redirects=True)
+    assert "1 chương trình đã lên lịch trái quy định" in saved.text
+    assert "Phát thanh buổi trưa</a>: Xóm Đồng Bãi:" in saved.text
+    client.post("/rules", data=rules_form())  # back to no rules for the other tests of this module
+    assert "trái quy định" not in client.get("/rules").text
+    client.post(f"/api/programmes/{programme.json()['id']}/cancel")
