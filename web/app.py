@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -53,6 +54,17 @@ def _announce_first_login(username: str, password: str) -> None:
     )
 
 
+class _HideTokens(logging.Filter):
+    """Stream URLs carry a speaker's token (?token=…); the access log must not hand it to whoever reads logs."""
+
+    _TOKEN = re.compile(r"(token=)[^&\s\"]+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(self._TOKEN.sub(r"\1***", a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
 async def _to_login(_request: Request, _error: Exception) -> RedirectResponse:
     return RedirectResponse("/login", status_code=303)
 
@@ -66,6 +78,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        logging.getLogger("uvicorn.access").addFilter(_HideTokens())  # after uvicorn has configured its loggers
         lock = station_lock.hold(settings.data_dir)  # StationRunning: refuse to start a second station here
         first_login = station.prepare_database()
         if first_login:

@@ -84,6 +84,7 @@ def test_only_a_live_stream_token_of_the_village_opens_its_stream(guarded: LiveS
     status, body = _get(f"{stream}?token={token}")
     assert status == 403 and "Mã cụm loa không đúng" in body.decode()
     assert len(client.get("/api/listeners", params={"zone": "thon-dong"}).json()) == 2, "refusals are not listeners"
+    assert token not in guarded.output() and "token=***" in guarded.output()  # the access log keeps no secret
 
 
 def test_a_stream_token_does_not_open_the_agent_link(guarded: LiveServer) -> None:
