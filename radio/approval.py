@@ -9,6 +9,7 @@ this module only decides who may move a bulletin to which state.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -127,6 +128,17 @@ def review(bulletin: Bulletin, reviewer: User, note: str, now: datetime) -> None
         raise Refusal({"status": "Bản tin này không cần xem xét."})
     bulletin.needs_review = False
     bulletin.reviewed_by_id, bulletin.reviewed_at, bulletin.review_note = reviewer.id, now, note.strip()[:2000]
+
+
+NoteDecision = Literal["return", "review"]
+
+
+def decide_with_note(decision: NoteDecision, bulletin: Bulletin, approver: User, note: str, now: datetime) -> None:
+    """The approver's two decisions that carry a note: send a waiting bulletin back, or close an emergency's review."""
+    if decision == "return":
+        send_back(bulletin, approver, note)
+    else:
+        review(bulletin, approver, note, now)
 
 
 def waiting_counts(session: Session) -> tuple[int, int]:

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from radio.approval import review, send_back
+from radio.approval import NoteDecision, decide_with_note
 from radio.bulletins import BulletinDraft
 from radio.errors import Refusal
 from radio.storage.models import Bulletin, BulletinStatus
@@ -92,29 +92,16 @@ def approve_bulletin(
     return bulletin_out(session, bulletin_id)
 
 
-@router.post("/bulletins/{bulletin_id}/return", response_model=BulletinOut, responses=REFUSED)
-def return_bulletin(
-    bulletin_id: RowId, body: NoteIn, request: Request, session: SessionDep, user: ApiApprover
+@router.post("/bulletins/{bulletin_id}/{decision}", response_model=BulletinOut, responses=REFUSED)
+def decide(
+    bulletin_id: RowId, decision: NoteDecision, body: NoteIn, request: Request, session: SessionDep, user: ApiApprover
 ) -> BulletinOut | JSONResponse:
-    """Send a waiting bulletin back to its author as nháp, with the reason."""
+    """`return`: send a waiting bulletin back to its author as nháp, with the reason (required).
+    `review`: close the review of a khẩn cấp bulletin that aired without approval."""
     bulletin = _exists(session, bulletin_id)
     try:
-        send_back(bulletin, user, body.note)
+        decide_with_note(decision, bulletin, user, body.note, datetime.now(UTC))
     except Refusal as error:
         return refusal(error.errors)
-    audit(request, session, user, "bulletin.return", f"#{bulletin_id} “{bulletin.title}”: {body.note}")
-    return bulletin_out(session, bulletin_id)
-
-
-@router.post("/bulletins/{bulletin_id}/review", response_model=BulletinOut, responses=REFUSED)
-def review_bulletin(
-    bulletin_id: RowId, body: NoteIn, request: Request, session: SessionDep, user: ApiApprover
-) -> BulletinOut | JSONResponse:
-    """Close the review of a khẩn cấp bulletin that aired without approval."""
-    bulletin = _exists(session, bulletin_id)
-    try:
-        review(bulletin, user, body.note, datetime.now(UTC))
-    except Refusal as error:
-        return refusal(error.errors)
-    audit(request, session, user, "bulletin.review", f"#{bulletin_id} “{bulletin.title}”: {body.note}")
+    audit(request, session, user, f"bulletin.{decision}", f"#{bulletin_id} “{bulletin.title}”: {body.note}")
     return bulletin_out(session, bulletin_id)

@@ -12,8 +12,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 import tts
-from radio.approval import STATUS_LABELS, send_back
-from radio.approval import review as review_bulletin
+from radio.approval import STATUS_LABELS, NoteDecision, decide_with_note
 from radio.bulletins import BulletinDraft, check_text, draft_of, validate_draft
 from radio.config import Settings
 from radio.errors import Refusal
@@ -273,25 +272,18 @@ async def approve_submit(
     return _after(request, bulletin_id, f"Đã duyệt. {_flash_for(bulletin, settings.tz)}")
 
 
-@router.post("/bulletins/{bulletin_id}/return")
-async def return_submit(request: Request, bulletin_id: RowId, session: SessionDep, user: PageApprover) -> Response:
+DECIDED = {"return": "Đã trả lại bản tin cho người soạn.", "review": "Đã ghi nhận việc xem xét bản tin khẩn cấp."}
+
+
+@router.post("/bulletins/{bulletin_id}/{decision}")
+async def decide_submit(
+    request: Request, bulletin_id: RowId, decision: NoteDecision, session: SessionDep, user: PageApprover
+) -> Response:
     bulletin = _bulletin(session, bulletin_id)
     note = str((await request.form()).get("note", ""))
     try:
-        send_back(bulletin, user, note)
+        decide_with_note(decision, bulletin, user, note, datetime.now(UTC))
     except Refusal as refusal:
         return _refused(request, session, user, bulletin_id, refusal)
-    audit(request, session, user, "bulletin.return", f"#{bulletin_id} “{bulletin.title}”: {note}")
-    return _after(request, bulletin_id, "Đã trả lại bản tin cho người soạn.")
-
-
-@router.post("/bulletins/{bulletin_id}/review")
-async def review_submit(request: Request, bulletin_id: RowId, session: SessionDep, user: PageApprover) -> Response:
-    bulletin = _bulletin(session, bulletin_id)
-    note = str((await request.form()).get("note", ""))
-    try:
-        review_bulletin(bulletin, user, note, datetime.now(UTC))
-    except Refusal as refusal:
-        return _refused(request, session, user, bulletin_id, refusal)
-    audit(request, session, user, "bulletin.review", f"#{bulletin_id} “{bulletin.title}”: {note}")
-    return _after(request, bulletin_id, "Đã ghi nhận việc xem xét bản tin khẩn cấp.")
+    audit(request, session, user, f"bulletin.{decision}", f"#{bulletin_id} “{bulletin.title}”: {note}")
+    return _after(request, bulletin_id, DECIDED[decision])

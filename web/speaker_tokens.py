@@ -11,8 +11,10 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
 from radio.fleet import revoke_speaker, rotate_token
+from radio.storage.models import Speaker, User
 from web.csrf import require_csrf
 from web.deps import ApiController, PageController, SessionDep, audit
 from web.validation import RowId
@@ -27,35 +29,41 @@ class TokenOut(BaseModel):
     token: str
 
 
-@api_router.post("/speakers/{speaker_id}/token", responses={404: {"description": NOT_FOUND}})
-def rotate(speaker_id: RowId, request: Request, session: SessionDep, user: ApiController) -> TokenOut:
-    """A new token for the speaker, returned only in this answer; configure the box with it."""
+def _rotated(request: Request, session: Session, user: User, speaker_id: int) -> tuple[Speaker, str]:
     try:
         speaker, token = rotate_token(session, speaker_id)
     except ValueError as error:
         raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from error
     audit(request, session, user, "speaker.rotate_token", f"speaker {speaker.id} ({speaker.name})")
+    return speaker, token
+
+
+def _revoked(request: Request, session: Session, user: User, speaker_id: int) -> Speaker:
+    try:
+        speaker = revoke_speaker(session, speaker_id, datetime.now(UTC))
+    except ValueError as error:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from error
+    audit(request, session, user, "speaker.revoke", f"speaker {speaker.id} ({speaker.name})")
+    return speaker
+
+
+@api_router.post("/speakers/{speaker_id}/token", responses={404: {"description": NOT_FOUND}})
+def rotate(speaker_id: RowId, request: Request, session: SessionDep, user: ApiController) -> TokenOut:
+    """A new token for the speaker, returned only in this answer; configure the box with it."""
+    speaker, token = _rotated(request, session, user, speaker_id)
     return TokenOut(speaker_id=speaker.id, token=token)
 
 
 @api_router.post("/speakers/{speaker_id}/revoke", status_code=204, responses={404: {"description": NOT_FOUND}})
 def revoke(speaker_id: RowId, request: Request, session: SessionDep, user: ApiController) -> Response:
     """Refuse the speaker's token from now on (a stolen box); it cannot be undone, add a new speaker instead."""
-    try:
-        speaker = revoke_speaker(session, speaker_id, datetime.now(UTC))
-    except ValueError as error:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from error
-    audit(request, session, user, "speaker.revoke", f"speaker {speaker.id} ({speaker.name})")
+    _revoked(request, session, user, speaker_id)
     return Response(status_code=204)
 
 
 @page_router.post("/fleet/speakers/{speaker_id}/token")
 def rotate_form(speaker_id: RowId, request: Request, session: SessionDep, user: PageController) -> Response:
-    try:
-        speaker, token = rotate_token(session, speaker_id)
-    except ValueError as error:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from error
-    audit(request, session, user, "speaker.rotate_token", f"speaker {speaker.id} ({speaker.name})")
+    speaker, token = _rotated(request, session, user, speaker_id)
     request.session["flash"] = (
         f"Mã truy cập mới của “{speaker.name}” (chỉ hiện một lần, mã cũ đã hết hiệu lực): {token}"
     )
@@ -64,10 +72,6 @@ def rotate_form(speaker_id: RowId, request: Request, session: SessionDep, user: 
 
 @page_router.post("/fleet/speakers/{speaker_id}/revoke")
 def revoke_form(speaker_id: RowId, request: Request, session: SessionDep, user: PageController) -> Response:
-    try:
-        speaker = revoke_speaker(session, speaker_id, datetime.now(UTC))
-    except ValueError as error:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from error
-    audit(request, session, user, "speaker.revoke", f"speaker {speaker.id} ({speaker.name})")
+    speaker = _revoked(request, session, user, speaker_id)
     request.session["flash"] = f"Đã thu hồi mã truy cập của “{speaker.name}”; cụm loa này không nhận được gì nữa."
     return RedirectResponse("/fleet", status_code=status.HTTP_303_SEE_OTHER)
