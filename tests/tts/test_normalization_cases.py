@@ -12,11 +12,11 @@ import pytest
 
 from tts import normalize
 
-CORPUS = Path(__file__).parents[2].parent / "shared" / "corpus"
-CASES_FILE = CORPUS / "normalization_cases.tsv"
-
-if not CASES_FILE.is_file():
-    pytest.skip(f"shared corpus not found at {CASES_FILE}", allow_module_level=True)
+# A copy of the shared corpus's case list, kept in the repository so a clean clone tests it too; the shared
+# copy beside the checkout, when there is one, wins (it is the one the product owner edits).
+SHARED = Path(__file__).parents[2].parent / "shared" / "corpus" / "normalization_cases.tsv"
+KEPT = Path(__file__).parents[1] / "fixtures" / "corpus" / "normalization_cases.tsv"
+CASES_FILE = SHARED if SHARED.is_file() else KEPT
 
 # Inputs not yet read right; a later issue requires every case, so keep this short and honest.
 KNOWN_FAILURES: set[str] = set()
