@@ -23,6 +23,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
+if not CORPUS.is_dir():
+    CORPUS = REPO / "tests" / "fixtures" / "corpus"  # the copy kept in the repository
 TINY_VOICE = REPO / "tests" / "fixtures" / "voices" / "tiny-vi.onnx"
 NORMALIZE_ROUNDS = 20
 

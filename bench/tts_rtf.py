@@ -14,6 +14,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 BULLETINS = REPO.parent / "shared" / "corpus" / "bulletins"
+if not BULLETINS.is_dir():
+    BULLETINS = REPO / "tests" / "fixtures" / "corpus" / "bulletins"  # the copy kept in the repository
 
 # Runnable from a checkout without installing the package.
 sys.path.insert(0, str(REPO))

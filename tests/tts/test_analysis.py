@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.corpus import bulletins
 from tts import analyze, normalize
 from tts.frontend.analysis import LONG_RUN_WORDS, LONG_SENTENCE_WORDS
 
-BULLETINS = sorted((Path(__file__).parents[2].parent / "shared" / "corpus" / "bulletins").glob("*.txt"))
+BULLETINS = bulletins()
 
 
 def _kinds(text: str, lexicon: dict[str, str] | None = None) -> dict[str, list[tuple[str, tuple]]]:

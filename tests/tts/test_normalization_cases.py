@@ -6,17 +6,13 @@ The folding and equivalence rules are those of corpus/README.md ("How a case is 
 from __future__ import annotations
 
 import unicodedata
-from pathlib import Path
 
 import pytest
 
+from tests.corpus import corpus_path
 from tts import normalize
 
-# A copy of the shared corpus's case list, kept in the repository so a clean clone tests it too; the shared
-# copy beside the checkout, when there is one, wins (it is the one the product owner edits).
-SHARED = Path(__file__).parents[2].parent / "shared" / "corpus" / "normalization_cases.tsv"
-KEPT = Path(__file__).parents[1] / "fixtures" / "corpus" / "normalization_cases.tsv"
-CASES_FILE = SHARED if SHARED.is_file() else KEPT
+CASES_FILE = corpus_path("normalization_cases.tsv")
 
 # Inputs not yet read right; a later issue requires every case, so keep this short and honest.
 KNOWN_FAILURES: set[str] = set()

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.corpus import bulletins
 from tts import normalize
 from tts.frontend import split_paragraphs
 
-BULLETINS = sorted((Path(__file__).parents[2].parent / "shared" / "corpus" / "bulletins").glob("*.txt"))
+BULLETINS = bulletins()
 
 CASES = [
     # vn-numberwords 0.2 reads a final 5 after sáu..chín mươi as "năm"; we fix it to "lăm".
