@@ -17,16 +17,10 @@ from sqlalchemy.orm import Session
 from radio.bulletins import BulletinDraft, create_bulletin, rerender_bulletin
 from radio.config import Settings
 from radio.errors import Refusal
+from radio.labels import BULLETIN_STATUS_LABELS
 from radio.roles import Permission, can, may_target
 from radio.storage.models import Broadcast, Bulletin, BulletinStatus, Priority, User, Zone
 
-STATUS_LABELS = {
-    BulletinStatus.draft: "Nháp",
-    BulletinStatus.pending: "Chờ duyệt",
-    BulletinStatus.approved: "Đã duyệt",
-    BulletinStatus.scheduled: "Đã lên lịch",
-    BulletinStatus.aired: "Đã phát",
-}
 EDITABLE = {BulletinStatus.draft, BulletinStatus.pending, BulletinStatus.approved, BulletinStatus.scheduled}
 
 
@@ -99,7 +93,8 @@ def approve(bulletin: Bulletin, approver: User, heard_sha256: str, now: datetime
     if not can(approver, Permission.approve):
         raise Refusal({"user": "Tài khoản của bạn không được duyệt bản tin."})
     if bulletin.status not in (BulletinStatus.draft, BulletinStatus.pending):
-        raise Refusal({"status": f"Bản tin đang ở trạng thái “{STATUS_LABELS[bulletin.status]}”, không cần duyệt."})
+        state = BULLETIN_STATUS_LABELS[bulletin.status]
+        raise Refusal({"status": f"Bản tin đang ở trạng thái “{state}”, không cần duyệt."})
     if not heard_sha256 or heard_sha256 != bulletin.audio_sha256:
         raise Refusal({"sha256": "Âm thanh của bản tin đã thay đổi so với bản bạn nghe. Hãy nghe lại rồi duyệt."})
     if bulletin.air_at is not None and bulletin.air_at < now:

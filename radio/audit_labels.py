@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from radio.labels import BULLETIN_STATUS_LABELS, PRIORITY_NAMES
 from radio.roles import ROLE_LABELS
 
 ACTION_LABELS = {
@@ -54,10 +55,8 @@ ACTION_LABELS = {
     "retention": "Xoá dữ liệu hết thời hạn lưu trữ",
 }
 
-# The words of radio.approval.STATUS_LABELS (a test keeps them equal), without importing the rendering stack.
-_BULLETIN_STATUS = {"draft": "Nháp", "pending": "Chờ duyệt", "approved": "Đã duyệt", "scheduled": "Đã lên lịch",
-                    "aired": "Đã phát"}  # fmt: skip
-_PRIORITY = {"ordinary": "thông thường", "priority": "ưu tiên", "emergency": "khẩn cấp"}
+_BULLETIN_STATUS = {str(status): label for status, label in BULLETIN_STATUS_LABELS.items()}
+_PRIORITY = {str(priority): name.lower() for priority, name in PRIORITY_NAMES.items()}  # inside a sentence
 _SPEAKER_KIND = {"agent": "cụm loa có phần mềm", "stream": "loa IP nghe kênh phát"}
 _LIVE_END = {"stopped": "bấm Kết thúc", "disconnected": "mất kết nối", "silent": "không nhận được âm thanh"}
 _COMMAND = {"mute": "tắt tiếng", "unmute": "bật tiếng", "test_tone": "phát tiếng thử", "restart": "khởi động lại"}

@@ -24,7 +24,6 @@ from web.deps import PageUser, SessionDep, SettingsDep, StationDep, agents_onlin
 from web.timefmt import local_text
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
-PRIORITY_NAMES = {"ordinary": "Thông thường", "priority": "Ưu tiên", "emergency": "Khẩn cấp"}
 PRIORITY_LABELS = {
     "ordinary": "Thông thường",
     "priority": "Ưu tiên",

@@ -12,17 +12,18 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 import tts
-from radio.approval import STATUS_LABELS, NoteDecision, decide_with_note
+from radio.approval import NoteDecision, decide_with_note
 from radio.bulletins import BulletinDraft, check_text, draft_of, validate_draft
 from radio.config import Settings
 from radio.errors import Refusal
+from radio.labels import BULLETIN_STATUS_LABELS, PRIORITY_NAMES
 from radio.rendering import Reading, render_bulletin_audio, voice_catalogue
 from radio.roles import Permission, can, limited_to_own_villages
 from radio.storage.models import Broadcast, Bulletin, BulletinStatus, Priority, User, Zone
 from radio.topics import DEFAULT_TOPIC, TOPIC_LABELS, Topic
 from web.csrf import require_csrf
 from web.deps import PageApprover, PageDrafter, PageUser, SchedulerDep, SessionDep, SettingsDep, audit
-from web.pages import PRIORITY_LABELS, PRIORITY_NAMES, render
+from web.pages import PRIORITY_LABELS, render
 from web.timefmt import as_utc, local_text
 from web.validation import RowId
 
@@ -123,11 +124,12 @@ async def _compose_or_edit(
     request: Request, session: Session, settings: Settings, scheduler: Any, user: User, bulletin_id: int | None
 ) -> Response:
     """One handler for a new bulletin and an edit: preview, save as nháp, or send on."""
-    form = _form_of(await request.form())
+    raw = await request.form()
+    form = _form_of(raw)
     action = "/bulletins/new" if bulletin_id is None else f"/bulletins/{bulletin_id}/edit"
     if form["all_zones"]:
         form["zones"] = [zone.slug for zone in _zones_for(session, user)]
-    if (await request.form()).get("action") == "preview":
+    if raw.get("action") == "preview":
         if errors := check_text(form["text"], _reading(form), settings):
             context = _compose_context(session, settings, user, form=form, errors=errors, form_action=action)
             return render(request, "compose.html", 422, user=user, **context)
@@ -135,7 +137,7 @@ async def _compose_or_edit(
         session.commit()
         context = _compose_context(session, settings, user, form=form, form_action=action)
         return render(request, "compose.html", user=user, preview=preview, **context)
-    send = (await request.form()).get("action") != "save"
+    send = raw.get("action") != "save"
     draft, time_error = _draft(form, settings)
     errors: dict[str, str] = {}
     try:
@@ -221,7 +223,7 @@ def bulletins_page(request: Request, session: SessionDep, user: PageUser, state:
         query = query.where(Bulletin.status == BulletinStatus(state))
     return render(
         request, "bulletins.html", user=user, bulletins=session.scalars(query).all(), state=state,
-        labels=STATUS_LABELS,
+        labels=BULLETIN_STATUS_LABELS,
     )  # fmt: skip
 
 
@@ -236,7 +238,7 @@ def _detail(
     bulletin = _bulletin(session, bulletin_id)
     first_airing = session.scalar(select(func.min(Broadcast.planned_at)).where(Broadcast.bulletin_id == bulletin.id))
     return render(
-        request, "bulletin.html", code, user=user, bulletin=bulletin, labels=STATUS_LABELS,
+        request, "bulletin.html", code, user=user, bulletin=bulletin, labels=BULLETIN_STATUS_LABELS,
         priority_names=PRIORITY_NAMES, topics=TOPIC_LABELS, first_airing=first_airing, errors=errors or {},
         person=lambda who: (f"{who.full_name} ({who.username})" if who.full_name else who.username) if who else "—",
     )  # fmt: skip

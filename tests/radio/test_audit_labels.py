@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from radio.approval import STATUS_LABELS
 from radio.audit_labels import _BULLETIN_STATUS, ACTION_LABELS, DetailReader, action_label, person_label
+from radio.labels import BULLETIN_STATUS_LABELS as STATUS_LABELS
 from radio.remote_control import COMMANDS
 
 ROOT = Path(__file__).resolve().parents[2]
