@@ -69,14 +69,18 @@ class Station:
         rate = self.settings.stream_sample_rate
         if self.settings.local_output_zone:
             self._local_output = open_local_output(rate, self.settings.local_output_device)
+        self.reload_volume_limits()
         for slug, name in zones:
-            self.open_village(slug, name)
+            self._open_village(slug, name)
         log.info("station on air in %d villages", len(zones))
 
     def open_village(self, slug: str, name: str) -> None:
-        """Start a village's stream encoder and playout clock (at start, or for a village added while on air)."""
-        rate = self.settings.stream_sample_rate
+        """Put a village added while the station is on air on the air too (its stream and playout clock)."""
         self.reload_volume_limits()
+        self._open_village(slug, name)
+
+    def _open_village(self, slug: str, name: str) -> None:
+        rate = self.settings.stream_sample_rate
         stream = ZoneStream(slug, name, rate, self.settings.stream_bitrate)
         sinks: list[Sink] = [stream]
         if self._local_output and slug == self.settings.local_output_zone:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 import tts
 from radio.accounts import authenticate
@@ -17,7 +17,7 @@ from radio.bulletins import BulletinDraft, check_text
 from radio.errors import Refusal
 from radio.evidence import broadcasts_csv, recent_broadcasts
 from radio.rendering import Reading, render_bulletin_audio, voice_catalogue
-from radio.storage.models import Broadcast, Bulletin, Priority, Zone
+from radio.storage.models import Broadcast, Bulletin, Priority, Receipt, Zone
 from radio.topics import DEFAULT_TOPIC, Topic
 from web.csrf import HEADER as CSRF_HEADER
 from web.csrf import csrf_token, require_csrf
@@ -259,10 +259,26 @@ def create_bulletin(
     return bulletin_out(session, bulletin.id)
 
 
+def bulletins_out(session: Session, bulletin_ids: list[int]) -> list[BulletinOut]:
+    """Bulletins with their airings, in the order given, in three queries however many there are."""
+    bulletins = {
+        b.id: b
+        for b in session.scalars(
+            select(Bulletin).where(Bulletin.id.in_(bulletin_ids))
+            .options(selectinload(Bulletin.zones), selectinload(Bulletin.approved_by))
+        )
+    }  # fmt: skip
+    airings: dict[int, list[Broadcast]] = {bulletin_id: [] for bulletin_id in bulletin_ids}
+    for row in session.scalars(
+        select(Broadcast).where(Broadcast.bulletin_id.in_(bulletin_ids)).order_by(Broadcast.id)
+        .options(joinedload(Broadcast.zone), selectinload(Broadcast.receipts).joinedload(Receipt.speaker))
+    ):  # fmt: skip
+        airings[row.bulletin_id].append(row)  # type: ignore[index]  # selected by bulletin id
+    return [BulletinOut.of(bulletins[i], airings[i]) for i in bulletin_ids]
+
+
 def bulletin_out(session: Session, bulletin_id: int) -> BulletinOut:
-    bulletin = session.get_one(Bulletin, bulletin_id)
-    rows = session.scalars(select(Broadcast).where(Broadcast.bulletin_id == bulletin.id).order_by(Broadcast.id))
-    return BulletinOut.of(bulletin, rows)
+    return bulletins_out(session, [bulletin_id])[0]
 
 
 @router.get("/broadcasts", summary="The as-run log, newest first (plans included), with speaker receipts")

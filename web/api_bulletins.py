@@ -14,7 +14,7 @@ from radio.approval import NoteDecision, decide_with_note
 from radio.bulletins import BulletinDraft
 from radio.errors import Refusal
 from radio.storage.models import Bulletin, BulletinStatus
-from web.api import BulletinIn, BulletinOut, bulletin_out, refusal
+from web.api import BulletinIn, BulletinOut, bulletin_out, bulletins_out, refusal
 from web.csrf import require_csrf
 from web.deps import ApiApprover, ApiDrafter, ApiUser, SchedulerDep, SessionDep, SettingsDep, audit
 from web.timefmt import as_utc
@@ -49,7 +49,7 @@ def list_bulletins(
         query = query.where(Bulletin.status == state)
     if needs_review is not None:
         query = query.where(Bulletin.needs_review.is_(needs_review))
-    return [bulletin_out(session, bulletin_id) for bulletin_id in session.scalars(query)]
+    return bulletins_out(session, list(session.scalars(query)))
 
 
 @router.get("/bulletins/{bulletin_id}", responses=REFUSED)
